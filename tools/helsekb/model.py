@@ -1,0 +1,187 @@
+"""The document model every reader produces and every writer consumes (no I/O here).
+
+Document -> Page -> Section -> Block, with Provenance on every block so a diagnostic
+can name the file and the line (text, HTML) or page (PDF) a piece of text came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class BlockType(StrEnum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST = "list"
+    NOTICE = "notice"
+
+
+class SectionKind(StrEnum):
+    RECOMMENDATION = "recommendation"
+    PRAKTISK = "praktisk"
+    BEGRUNNELSE = "begrunnelse"
+    NOKKELINFO = "nokkelinfo"
+    REFERANSER = "referanser"
+    SUPPLEMENTARY = "supplementary"
+    SECTION = "section"
+
+
+HOERINGSUTKAST = "høringsutkast"
+"""The only status value the readers set; a page without it has status ""."""
+
+
+@dataclass(slots=True, frozen=True)
+class Provenance:
+    """Where a piece of content came from."""
+
+    file: str
+    """Source file name, relative to the sources directory."""
+    line: int | None = None
+    """1-based line in a text capture or HTML file."""
+    page: int | None = None
+    """1-based page in a PDF."""
+    path: str | None = None
+    """A field path inside structured input, e.g. ``data.praktisk`` in API JSON."""
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.page is not None:
+            where.append(f"page {self.page}")
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.path:
+            where.append(self.path)
+        return ", ".join(where)
+
+
+@dataclass(slots=True)
+class Span:
+    """A run of inline text, optionally a link."""
+
+    text: str
+    href: str | None = None
+
+
+@dataclass(slots=True)
+class ListItem:
+    spans: list[Span]
+    continuation: list[list[Span]] = field(default_factory=list)
+    """Further paragraphs of the item, after the first and before the children."""
+    children: list[ListItem] = field(default_factory=list)
+    """Nested list items (one level deeper)."""
+    provenance: Provenance | None = None
+    anchor: str = ""
+    roles: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(
+            "".join(s.text for s in spans) for spans in [self.spans, *self.continuation]
+        )
+
+
+@dataclass(slots=True)
+class Block:
+    type: BlockType
+    spans: list[Span] = field(default_factory=list)
+    """Inline content of a heading, paragraph or notice."""
+    items: list[ListItem] = field(default_factory=list)
+    """Items of a list block."""
+    level: int = 0
+    """Heading depth inside its section: 1 is the section's top subheading."""
+    ordered: bool = False
+    provenance: Provenance | None = None
+    anchor: str = ""
+    roles: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(slots=True)
+class Section:
+    kind: SectionKind
+    title: str
+    """Heading as the source gives it; "" for the untitled recommendation body."""
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Reference:
+    """One entry of a reference list; ``raw`` is always the source's own text."""
+
+    raw: str
+    provenance: Provenance | None = None
+    id: str = ""
+    """Stable anchor, set by the references enricher."""
+    url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    year: str | None = None
+    title: str | None = None
+    container: str | None = None
+    doi: str | None = None
+
+
+@dataclass(slots=True)
+class DocumentRef:
+    """What a source says about the document (guideline, veileder, report …) it belongs to."""
+
+    title: str
+    type: str = ""
+    status: str = ""
+    url: str = ""
+
+
+@dataclass(slots=True)
+class Page:
+    title: str
+    source_file: str
+    document: DocumentRef
+    chapter: str = ""
+    sections: list[Section] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    status: str = ""
+    hearing_notice: str = ""
+    """The source's own hearing alert text, e.g. "Ekstern høring: Høringsfrist: 16. mai 2024."."""
+    hearing_deadline: date | None = None
+    last_reviewed: date | None = None
+    last_reviewed_text: str = ""
+    """The source's own line, e.g. "Siste faglige endring: 16. februar 2024"."""
+    first_published: date | None = None
+    retrieved: date | None = None
+    source_url: str = ""
+    cite_as: str = ""
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    """Abbreviations the source itself defines (a Forkortelser list)."""
+    slug: str = ""
+    """File name stem, set by the pipeline (unique within its chapter)."""
+    roles: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    provenance: Provenance | None = None
+
+    def blocks(self) -> list[Block]:
+        return [b for s in self.sections for b in s.blocks]
+
+
+@dataclass(slots=True)
+class Document:
+    title: str
+    type: str = ""
+    status: str = ""
+    source_url: str = ""
+    slug: str = ""
+    intro: list[Section] = field(default_factory=list)
+    """Content shown on the document's index page (title block, Forkortelser …)."""
+    pages: list[Page] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class KnowledgeBase:
+    documents: list[Document] = field(default_factory=list)
+    abbreviations: dict[str, str] = field(default_factory=dict)
+
+    def pages(self) -> list[Page]:
+        return [p for d in self.documents for p in d.pages]
