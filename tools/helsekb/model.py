@@ -157,7 +157,10 @@ class Page:
     abbreviations: dict[str, str] = field(default_factory=dict)
     """Abbreviations the source itself defines (a Forkortelser list)."""
     slug: str = ""
-    """File name stem, set by the pipeline (unique within its chapter)."""
+    """File name stem, set by the pipeline (unique within its directory)."""
+    chapter_slug: str = ""
+    path: str = ""
+    """Docs-relative path of the page's Markdown file, set by the pipeline."""
     roles: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     provenance: Provenance | None = None

@@ -1,0 +1,168 @@
+"""The ``helsekb`` command: thin wrappers around the library."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from helsekb import __version__, pipeline
+from helsekb.report import Level, RunReport
+
+EXAMPLES = {
+    "convert": "Example:\n  helsekb convert --sources source_docs --out docs",
+    "build": (
+        "Example:\n  helsekb build\n"
+        "  helsekb build --site-url https://intranett.example/retningslinjer/ --zip helsekb.zip"
+    ),
+    "serve": "Example:\n  helsekb serve --dev-addr 127.0.0.1:8000",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return int(args.func(args))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="helsekb",
+        description="Turn Helsedirektoratet guidance (text captures, HTML pages, content-API "
+        "JSON, PDFs) into structured Markdown and an offline MkDocs site.",
+        epilog="Run 'helsekb COMMAND --help' for the options of each command.",
+    )
+    parser.add_argument("--version", action="version", version=f"helsekb {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    conv = _command(sub, "convert", "Convert the sources into Markdown and kb.json in docs/.")
+    conv.set_defaults(func=cmd_convert)
+    build = _command(sub, "build", "Convert, then build the site with 'mkdocs build --strict'.")
+    build.add_argument(
+        "--site-dir", type=Path, default=Path("site"), help="output (default: site/)"
+    )
+    build.add_argument("--site-url", help="public URL of the site (env HELSEKB_SITE_URL)")
+    build.add_argument("--zip", type=Path, metavar="PATH", help="also write the site as a zip")
+    build.set_defaults(func=cmd_build)
+    serve = _command(sub, "serve", "Convert, then preview the site with 'mkdocs serve'.")
+    serve.add_argument(
+        "--dev-addr", default="127.0.0.1:8000", help="address (default: %(default)s)"
+    )
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def _command(sub: argparse._SubParsersAction, name: str, summary: str) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        name,
+        help=summary,
+        description=summary,
+        epilog=EXAMPLES[name],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--sources",
+        type=Path,
+        default=Path("source_docs"),
+        help="sources directory (default: source_docs/)",
+    )
+    p.add_argument(
+        "--out", type=Path, default=Path("docs"), help="Markdown output directory (default: docs/)"
+    )
+    p.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bar or table; errors and the summary line only",
+    )
+    return p
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+    if not args.sources.is_dir():
+        console.print(f"{args.sources}: error: sources directory not found")
+        return 2
+    with _progress(args.quiet) as progress:
+        run = pipeline.convert(args.sources, args.out, progress)
+    print_report(run, console, quiet=args.quiet)
+    return 1 if run.failed else 0
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[pipeline.Progress | None]:
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("Leser kilder", total=None)
+        yield lambda name: bar.update(task, advance=1, description=f"Leser {name}")
+
+
+def print_report(run: RunReport, console: Console, quiet: bool = False) -> None:
+    if not quiet:
+        console.print(_table(run))
+    for d in run.all_diagnostics():
+        if d.level is Level.ERROR or not quiet:
+            console.print(str(d), markup=False)
+    kept = sum(f.sentences_kept for f in run.files)
+    total = sum(f.sentences_total for f in run.files)
+    failed = sum(f.failed for f in run.files)
+    verdict = "FAILED: docs/ left unchanged" if run.failed else "ok"
+    pages = sum(f.pages for f in run.files)
+    refs = sum(f.references for f in run.files)
+    console.print(
+        f"{len(run.files)} sources, {failed} failed, {pages} pages, "
+        f"sentences kept {kept}/{total}, {refs} references: {verdict}",
+        markup=False,
+    )
+
+
+def _table(run: RunReport) -> Table:
+    table = Table(title="helsekb convert")
+    for col in ("source", "format", "pages", "sentences kept", "references", "warnings", "errors"):
+        table.add_column(col, justify="left" if col in ("source", "format") else "right")
+    for f in run.files:
+        levels = [d.level for d in f.diagnostics]
+        table.add_row(
+            f.file,
+            f.format,
+            str(f.pages),
+            f"{f.sentences_kept}/{f.sentences_total}",
+            str(f.references),
+            str(levels.count(Level.WARNING)),
+            str(levels.count(Level.ERROR)),
+        )
+    return table
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    code = cmd_convert(args)
+    if code:
+        return code
+    from helsekb.site import BuildError, build_site
+
+    try:
+        build_site(Path.cwd(), args.site_dir, site_url=args.site_url, zip_path=args.zip)
+    except BuildError as exc:
+        Console().print(f"site build failed: {exc}", markup=False)
+        return 1
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    code = cmd_convert(args)
+    if code:
+        return code
+    from mkdocs.commands.serve import serve
+
+    serve(config_file="mkdocs.yml", dev_addr=args.dev_addr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,202 @@
+"""read -> assemble -> enrich -> write, in that order, with a report of every file.
+
+Everything is rendered in memory first; the fidelity check runs on the rendered text; only
+a run with no error is written, into a staging directory that is then swapped into place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from helsekb import catalogue, fidelity, fsutil
+from helsekb.enrichers import references
+from helsekb.model import HOERINGSUTKAST, Document, KnowledgeBase, Page
+from helsekb.readers import ReaderError, ReadResult, SourceEntry, infer_format, reader_for
+from helsekb.readers.clean import MAX_SOURCE_BYTES
+from helsekb.report import Diagnostic, FileReport, Level, RunReport
+from helsekb.slug import slugify, unique
+from helsekb.writers import export, pages
+
+Progress = Callable[[str], None]
+
+
+@dataclass(slots=True)
+class Source:
+    entry: SourceEntry
+    result: ReadResult
+    report: FileReport
+
+
+def read_all(
+    entries: list[SourceEntry], progress: Progress | None = None
+) -> tuple[list[Source], list[FileReport]]:
+    """Read every source; a failure is reported and the other sources still convert."""
+    sources, reports = [], []
+    for entry in entries:
+        if progress:
+            progress(entry.name)
+        report = FileReport(entry.name)
+        reports.append(report)
+        try:
+            result = read_one(entry)
+        except ReaderError as exc:
+            report.diagnostics.append(
+                Diagnostic(Level.ERROR, entry.name, exc.message, exc.location)
+            )
+            continue
+        except Exception as exc:  # a reader bug must not stop the other files
+            message = f"reader failed unexpectedly ({type(exc).__name__}: {exc}); please report"
+            report.diagnostics.append(Diagnostic(Level.ERROR, entry.name, message))
+            continue
+        report.format = entry.format
+        report.diagnostics.extend(result.diagnostics)
+        sources.append(Source(entry, result, report))
+    return sources, reports
+
+
+def read_one(entry: SourceEntry) -> ReadResult:
+    if not entry.path.is_file():
+        raise ReaderError(entry.name, "file not found")
+    size = entry.path.stat().st_size
+    if size == 0:
+        raise ReaderError(entry.name, "empty file")
+    if size > MAX_SOURCE_BYTES:
+        raise ReaderError(
+            entry.name,
+            f"file too large ({size / 2**20:.0f} MiB; limit {MAX_SOURCE_BYTES // 2**20} MiB)",
+        )
+    data = entry.path.read_bytes()
+    entry.format = entry.format or infer_format(entry.name, data)
+    return reader_for(entry.format)(data, entry)
+
+
+def assemble(sources: list[Source]) -> KnowledgeBase:
+    """Group pages into documents (catalogue order) and give every file a unique path."""
+    kb = KnowledgeBase()
+    by_title: dict[str, Document] = {}
+    for src in sources:
+        ref = src.result.document
+        title = src.entry.document or ref.title
+        doc = by_title.get(title)
+        if doc is None:
+            doc = by_title[title] = Document(title=title)
+            kb.documents.append(doc)
+        doc.type = doc.type or src.entry.document_type or ref.type
+        doc.source_url = doc.source_url or src.entry.document_url or ref.url
+        if ref.status == HOERINGSUTKAST:
+            doc.status = HOERINGSUTKAST
+        doc.intro.extend(src.result.intro)
+        doc.pages.extend(src.result.pages)
+        for page in src.result.pages:
+            kb.abbreviations.update(page.abbreviations)
+    _assign_paths(kb)
+    return kb
+
+
+def _assign_paths(kb: KnowledgeBase) -> None:
+    doc_slugs: set[str] = set()
+    for doc in kb.documents:
+        doc.slug = unique(slugify(doc.title), doc_slugs)
+        chapters: dict[str, str] = {}
+        dirs: dict[str, set[str]] = {"": set()}
+        for page in doc.pages:
+            if page.chapter and page.chapter not in chapters:
+                chapters[page.chapter] = unique(slugify(page.chapter), dirs[""])
+                dirs[chapters[page.chapter]] = set()
+            page.chapter_slug = chapters.get(page.chapter, "")
+            page.slug = unique(slugify(page.title), dirs[page.chapter_slug])
+            parts = [doc.slug, page.chapter_slug, f"{page.slug}.md"]
+            page.path = "/".join(p for p in parts if p)
+
+
+def enrich(kb: KnowledgeBase) -> None:
+    references.assign_ids(kb)
+
+
+def render(kb: KnowledgeBase) -> dict[str, str]:
+    """Every output file, docs-relative path -> content."""
+    files = {"index.md": pages.render_home(kb), "kb.json": export.render_kb(kb)}
+    for doc in kb.documents:
+        files[f"{doc.slug}/index.md"] = pages.render_document_index(doc)
+        chapters: dict[str, list[Page]] = {}
+        for page in doc.pages:
+            files[page.path] = pages.render_page(doc, page)
+            if page.chapter:
+                chapters.setdefault(page.chapter, []).append(page)
+        for chapter, members in chapters.items():
+            path = f"{doc.slug}/{members[0].chapter_slug}/index.md"
+            files[path] = pages.render_chapter_index(doc, chapter, members)
+    return files
+
+
+def check_fidelity(sources: list[Source], kb: KnowledgeBase, files: dict[str, str]) -> None:
+    """Record sentences kept per source; a lost sentence or leaked chrome is an error."""
+    doc_of = {id(p): d for d in kb.documents for p in d.pages}
+    intro_of = {id(s): d for d in kb.documents for s in d.intro}
+    for src in sources:
+        written = [files[p.path] for p in src.result.pages]
+        docs = {doc_of[id(p)].slug for p in src.result.pages} | {
+            intro_of[id(s)].slug for s in src.result.intro
+        }
+        written += [files[f"{slug}/index.md"] for slug in sorted(docs)]
+        result = fidelity.check(src.result.main_text, src.result.boilerplate, written)
+        _record(
+            src.report,
+            result,
+            len(src.result.pages),
+            sum(len(p.references) for p in src.result.pages),
+        )
+
+
+def _record(report: FileReport, result: fidelity.Fidelity, n_pages: int, n_refs: int) -> None:
+    report.pages, report.references = n_pages, n_refs
+    report.sentences_total, report.sentences_kept = result.total, result.kept
+    for sentence in result.missing:
+        report.diagnostics.append(
+            Diagnostic(Level.ERROR, report.file, f"sentence lost: {sentence!r}")
+        )
+    for chrome in result.boilerplate:
+        report.diagnostics.append(
+            Diagnostic(Level.ERROR, report.file, f"site chrome in output: {chrome!r}")
+        )
+
+
+def write(files: dict[str, str], out: Path) -> None:
+    """Write all files into a staging directory and swap it in place of ``out``."""
+    with fsutil.staging_dir(out) as tmp:
+        for rel, content in sorted(files.items()):
+            path = tmp / rel
+            if not path.resolve().is_relative_to(tmp.resolve()):
+                raise ValueError(f"refusing to write outside the output directory: {rel}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8", newline="\n")
+        fsutil.replace_dir(tmp, out)
+
+
+def convert(sources_dir: Path, out: Path, progress: Progress | None = None) -> RunReport:
+    """Convert every source in ``sources_dir`` into ``out``; ``out`` is untouched on failure."""
+    run = RunReport()
+    try:
+        entries, uncatalogued = catalogue.load(sources_dir)
+    except ReaderError as exc:
+        run.diagnostics.append(Diagnostic(Level.ERROR, exc.file, exc.message, exc.location))
+        return run
+    if not entries:
+        run.diagnostics.append(Diagnostic(Level.ERROR, str(sources_dir), "no source files found"))
+        return run
+    for name in uncatalogued:
+        run.diagnostics.append(
+            Diagnostic(
+                Level.WARNING, name, f"not in {catalogue.CATALOGUE}; metadata taken from the file"
+            )
+        )
+    sources, run.files = read_all(entries, progress)
+    kb = assemble(sources)
+    enrich(kb)
+    files = render(kb)
+    check_fidelity(sources, kb, files)
+    if not run.failed:
+        write(files, out)
+    return run
