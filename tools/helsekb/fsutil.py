@@ -37,6 +37,12 @@ def recover(target: Path) -> None:
         shutil.rmtree(backup, ignore_errors=True)
 
 
+def remove_stale_staging(target: Path) -> None:
+    """Delete staging directories that killed runs left beside ``target``."""
+    for stale in target.parent.glob(f".{target.name}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
 def replace_dir(new: Path, target: Path) -> None:
     """Put directory ``new`` at ``target``; at every instant one complete tree is there."""
     recover(target)
@@ -54,6 +60,8 @@ def replace_dir(new: Path, target: Path) -> None:
 def staging_dir(target: Path) -> Iterator[Path]:
     """A fresh directory beside ``target`` (same file system), removed unless swapped in."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    recover(target)
+    remove_stale_staging(target)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
         yield tmp

@@ -1,0 +1,104 @@
+"""A convert killed with SIGKILL at any moment leaves the previous docs/ complete.
+
+The kill points are chosen by watching the file system, so they land in each phase:
+reading, rendering and checking (no staging directory yet), writing the staging
+directory (few files, many files), and around the swap.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from helsekb import fsutil, pipeline
+from tests.conftest import SOURCES
+
+CAPTURES = sorted(SOURCES.glob("*.txt"))
+COPIES = 60
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def staged_files(out: Path) -> int:
+    return sum(1 for d in out.parent.glob(".docs.tmp-*") for p in d.rglob("*") if p.is_file())
+
+
+def after(seconds: float) -> Callable[[Path, float], bool]:
+    return lambda out, elapsed: elapsed >= seconds
+
+
+def staging_has(n: int) -> Callable[[Path, float], bool]:
+    return lambda out, elapsed: staged_files(out) >= n
+
+
+KILL_POINTS = {
+    "reading": after(0.2),
+    "checking": after(1.5),
+    "staging-started": staging_has(1),
+    "staging-half": staging_has(COPIES * 4 // 2),
+    "staging-full": staging_has(COPIES * 4),
+}
+
+
+@pytest.fixture(scope="module")
+def small_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    src = tmp_path_factory.mktemp("few")
+    for capture in CAPTURES:
+        shutil.copy(capture, src / capture.name)
+    return src
+
+
+@pytest.fixture(scope="module")
+def big_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Enough copies of the captures that a conversion takes a few seconds."""
+    src = tmp_path_factory.mktemp("many")
+    for n in range(COPIES):
+        for capture in CAPTURES:
+            shutil.copy(capture, src / f"{n:03d}-{capture.name}")
+    return src
+
+
+def run_and_kill(sources: Path, out: Path, when: Callable[[Path, float], bool]) -> bool:
+    """Start a convert, SIGKILL it when ``when`` holds; True if it was killed."""
+    code = (
+        "from pathlib import Path; from helsekb import pipeline; "
+        f"pipeline.convert(Path({str(sources)!r}), Path({str(out)!r}))"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    start = time.monotonic()
+    while proc.poll() is None:
+        if when(out, time.monotonic() - start):
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            return True
+        time.sleep(0.001)
+    return False
+
+
+@pytest.mark.parametrize("point", KILL_POINTS)
+def test_sigkill_leaves_previous_docs_complete(
+    small_sources: Path, big_sources: Path, tmp_path: Path, point: str
+) -> None:
+    out = tmp_path / "docs"
+    assert not pipeline.convert(small_sources, out).failed
+    before = tree(out)
+    killed = run_and_kill(big_sources, out, KILL_POINTS[point])
+    assert killed, f"the run ended before the kill point {point!r}"
+    now = tree(out)
+    if now != before:  # the swap happened before the kill: then the new tree is whole
+        assert len([p for p in now if p.endswith(".md")]) > 4 * COPIES
+        assert {"kb.json", "index.md"} <= set(now)
+    fsutil.recover(out)
+    assert not pipeline.convert(small_sources, out).failed
+    assert tree(out) == before
+    assert not list(tmp_path.glob(".docs.*")), "staging or backup directories left behind"
