@@ -14,7 +14,13 @@ TYPES_BY_PATH = {
 }
 
 
+SUBTYPES_BY_PATH = {("veiledere", "prioriteringsveiledere"): "Prioriteringsveileder"}
+"""Types the site files under another type's path segment."""
+
+
 def document_type_from_url(url: str) -> str:
-    """The document type named by the first path segment of a page URL, or ""."""
+    """The document type named by the leading path segments of a page URL, or ""."""
     segments = [s for s in urlsplit(url).path.split("/") if s]
+    if tuple(segments[:2]) in SUBTYPES_BY_PATH:
+        return SUBTYPES_BY_PATH[tuple(segments[:2])]
     return TYPES_BY_PATH.get(segments[0], "") if segments else ""

@@ -1,0 +1,300 @@
+"""Reader for HTML pages of helsedirektoratet.no, with generic main-content fallback.
+
+The site's structure (breadcrumbs, h1, hearing alert, collapsible sections, page meta,
+citation block) gives the metadata and section kinds; ``fragments`` turns the content into
+blocks. Where the structure is missing, the main content is found generically, with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup, Tag
+
+from helsekb.model import (
+    HOERINGSUTKAST,
+    Block,
+    BlockType,
+    DocumentRef,
+    Page,
+    Provenance,
+    Reference,
+    Section,
+    SectionKind,
+    Span,
+)
+from helsekb.readers import selectors as sel
+from helsekb.readers.base import ReaderError, ReadResult, SourceEntry
+from helsekb.readers.clean import decode_text, parse_nb_date, safe_href
+from helsekb.readers.doctype import document_type_from_url
+from helsekb.readers.fragments import (
+    HEADINGS,
+    FragmentContext,
+    fragment_blocks,
+    iter_items,
+    parse,
+    pieces,
+    plain_text,
+    sanitise,
+    spans_of,
+    text_of,
+)
+from helsekb.report import Diagnostic, Level
+
+FALLBACK = "expected helsedirektoratet.no structure not found; used generic main-content extraction"
+LEFTOVER = "content outside the known page structure kept as an untitled section"
+_HEARING_MARK = re.compile(r"\s*\(HØRINGSUTKAST\)|\s+HØRINGSUTKAST$", re.IGNORECASE)
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([^\s;\"']+)", re.IGNORECASE)
+_READ_ON = re.compile(r"\blest\b(.*)", re.IGNORECASE | re.DOTALL)
+
+
+def read_html(data: bytes, entry: SourceEntry) -> ReadResult:
+    """Read one saved helsedirektoratet.no page (or any HTML page, generically)."""
+    text = decode_text(data, entry.name)
+    if not text.strip():
+        raise ReaderError(entry.name, "empty file")
+    try:
+        return _read(parse(text, entry.name), entry)
+    except RecursionError:
+        raise ReaderError(entry.name, "markup nested too deeply to read") from None
+
+
+def _read(soup: BeautifulSoup, entry: SourceEntry) -> ReadResult:
+    """Metadata and chrome first (they live outside the main content), then the content."""
+    _check_charset(soup, entry.name)
+    ctx = FragmentContext(entry.name, base_url=entry.url or _page_url(soup))
+    crumbs = _breadcrumbs(soup, ctx)
+    collapsibles = _collapsibles(soup)
+    boilerplate = _strip_chrome(soup)
+    sanitise(soup)
+    root, structured = _main_root(soup)
+    main_text = plain_text(root)
+    if not main_text:
+        raise ReaderError(entry.name, "no main content found")
+    diagnostics = [] if structured else [Diagnostic(Level.WARNING, entry.name, FALLBACK)]
+    page = _new_page(soup, root, crumbs, entry, ctx)
+    later = _collapsible_sections(root, collapsibles, page, ctx)
+    body = _body_section(root, structured, ctx)
+    rest = _leftover(root, ctx, diagnostics) if structured else []
+    page.sections = body + later + rest
+    return ReadResult(
+        page.document, [page], main_text, boilerplate=boilerplate, diagnostics=diagnostics
+    )
+
+
+def _new_page(
+    soup: BeautifulSoup,
+    root: Tag,
+    crumbs: list[tuple[str, str]],
+    entry: SourceEntry,
+    ctx: FragmentContext,
+) -> Page:
+    """The page with its title, document, chapter and front-matter fields (no sections yet)."""
+    h1 = _take(root, "h1")
+    title = (text_of(h1) if h1 else "") or _head_title(soup) or PurePosixPath(entry.name).stem
+    document, chapter = _document(crumbs, title, entry, ctx.base_url)
+    page = Page(title, entry.name, document, chapter=chapter, source_url=ctx.base_url)
+    page.provenance = ctx.at(h1.sourceline if h1 else None)
+    page.status = document.status
+    _read_meta(root, page)
+    return page
+
+
+def _check_charset(soup: BeautifulSoup, file: str) -> None:
+    """A declared charset other than UTF-8 is refused rather than guessed around."""
+    for meta in soup.find_all("meta"):
+        declared = meta.get("charset")
+        if not declared and str(meta.get("http-equiv", "")).lower() == "content-type":
+            found = _CHARSET.search(str(meta.get("content", "")))
+            declared = found.group(1) if found else None
+        if declared and str(declared).strip().lower() not in ("utf-8", "utf8"):
+            raise ReaderError(file, f"declares charset {declared!r}; save it as UTF-8")
+
+
+def _page_url(soup: BeautifulSoup) -> str:
+    for selector, attribute in ((sel.CANONICAL, "href"), (sel.OG_URL, "content")):
+        element = soup.select_one(selector)
+        url = safe_href(str(element.get(attribute, ""))) if element else None
+        if url and url.startswith(("http://", "https://")) and _parses(url):
+            return url
+    return ""
+
+
+def _parses(url: str) -> bool:
+    try:
+        return bool(urlsplit(url).hostname)
+    except ValueError:
+        return False
+
+
+def _head_title(soup: BeautifulSoup) -> str:
+    return text_of(soup.title).removesuffix(sel.TITLE_SUFFIX) if soup.title else ""
+
+
+def _breadcrumbs(soup: BeautifulSoup, ctx: FragmentContext) -> list[tuple[str, str]]:
+    """(text, absolute URL or "") of each breadcrumb after the home page."""
+    nav = soup.select_one(sel.BREADCRUMBS)
+    if nav is None:
+        return []
+    crumbs = []
+    for item in nav.find_all("li") or nav.find_all("a"):
+        link = item if item.name == "a" else item.find("a")
+        url = ctx.link(link.get("href")) if link else None
+        crumbs.append((text_of(item), url if url and url.startswith("http") else ""))
+    crumbs = [crumb for crumb in crumbs if crumb[0]]
+    return crumbs[1:] if crumbs and crumbs[0][0] == sel.HOME_CRUMB else crumbs
+
+
+def _document(
+    crumbs: list[tuple[str, str]], title: str, entry: SourceEntry, source_url: str
+) -> tuple[DocumentRef, str]:
+    """The document (breadcrumb 1, hearing marker stripped) and the chapter (breadcrumb 2)."""
+    names = [crumb for crumb in crumbs if crumb[0] != title]
+    name, url = names[0] if names else ("", "")
+    stripped = _HEARING_MARK.sub("", name).strip()
+    url = entry.document_url or url
+    document = DocumentRef(
+        title=entry.document or stripped,
+        type=entry.document_type or document_type_from_url(source_url or url),
+        status=HOERINGSUTKAST if stripped != name else "",
+        url=url,
+    )
+    return document, names[1][0] if len(names) > 1 else ""
+
+
+def _collapsibles(soup: BeautifulSoup) -> list[tuple[Tag, str]]:
+    """Top-level collapsible sections and their titles, read before the toggle buttons go.
+
+    A nested collapsible's heading is moved to its start and read as an ordinary heading.
+    """
+    found: list[tuple[Tag, str]] = []
+    seen: set[int] = set()
+    for element in soup.select(sel.COLLAPSIBLE):
+        heading = _own_heading(element)
+        if heading is None:
+            continue
+        if any(id(parent) in seen for parent in element.parents):
+            element.insert(0, heading.extract())
+        else:
+            found.append((element, text_of(heading.extract())))
+        seen.add(id(element))
+    return found
+
+
+def _own_heading(collapsible: Tag) -> Tag | None:
+    """The collapsible's own heading, not one of a collapsible nested in it."""
+    for selector in (sel.COLLAPSIBLE_HEADING, ", ".join(HEADINGS)):
+        for heading in collapsible.select(selector):
+            if heading.find_parent(class_=sel.COLLAPSIBLE_CLASS) is collapsible:
+                return heading
+    return None
+
+
+def _strip_chrome(soup: BeautifulSoup) -> list[str]:
+    """Remove the site chrome; return the known boilerplate strings it held."""
+    chrome = soup.select(", ".join(sel.CHROME))
+    chrome += [t for t in soup.find_all(("header", "footer")) if not t.find_parent(sel.ARTICLE)]
+    removed = []
+    for element in chrome:
+        if not element.decomposed:
+            removed.append(text_of(element))
+            element.decompose()
+    found = "\n".join(removed)
+    return [text for text in sel.KNOWN_BOILERPLATE if text in found]
+
+
+def _main_root(soup: BeautifulSoup) -> tuple[Tag, bool]:
+    """The main-content element, and whether it has the site's expected structure."""
+    main = soup.select_one(sel.MAIN)
+    if main and main.find("h1") and main.select_one(sel.BODY_TEXT):
+        return main, True
+    for selector in sel.GENERIC_MAIN:
+        element = soup.select_one(selector)
+        if element is not None and plain_text(element):
+            return element, False
+    body = soup.body or soup
+    for element in body.find_all(sel.GENERIC_CHROME):
+        element.decompose()
+    return body, False
+
+
+def _take(root: Tag, selector: str) -> Tag | None:
+    """The first match, taken out of the tree (so no later step reads it again)."""
+    element = root.select_one(selector)
+    return element.extract() if element is not None else None
+
+
+def _read_meta(root: Tag, page: Page) -> None:
+    """Hearing alert, page meta and citation: front-matter fields, not body text."""
+    if alert := _take(root, sel.HEARING_ALERT):
+        page.hearing_notice = text_of(alert)
+        page.hearing_deadline = parse_nb_date(page.hearing_notice)
+        page.status = HOERINGSUTKAST
+    if meta := _take(root, sel.PAGE_META):
+        page.last_reviewed_text = text_of(meta)
+        page.last_reviewed = parse_nb_date(page.last_reviewed_text)
+    if cite := _take(root, sel.CITE_AS):
+        page.cite_as = text_of(cite)
+        read_on = _READ_ON.search(page.cite_as)
+        page.retrieved = parse_nb_date(read_on.group(1)) if read_on else None
+
+
+def _body_section(root: Tag, structured: bool, ctx: FragmentContext) -> list[Section]:
+    """The normative statement (a notice) and the recommendation or chapter text."""
+    normative = _take(root, sel.NORMATIVE)
+    spans = spans_of(pieces(normative, ctx)) if normative else []
+    blocks = (
+        [Block(BlockType.NOTICE, spans, provenance=ctx.at(normative.sourceline))] if spans else []
+    )
+    body = _take(root, sel.BODY_TEXT) if structured else root
+    blocks += fragment_blocks(body, ctx) if body else []
+    recommendation = body is not None and sel.RECOMMENDATION_BODY in body.get("class", [])
+    kind = SectionKind.RECOMMENDATION if recommendation else SectionKind.SECTION
+    return [Section(kind, "", blocks)] if blocks else []
+
+
+def _leftover(root: Tag, ctx: FragmentContext, diagnostics: list[Diagnostic]) -> list[Section]:
+    """Main content the known structure did not account for: kept, with a warning."""
+    blocks = fragment_blocks(root, ctx)
+    if not blocks:
+        return []
+    line = blocks[0].provenance.line if blocks[0].provenance else None
+    diagnostics.append(Diagnostic(Level.WARNING, ctx.file, LEFTOVER, f"line {line}"))
+    return [Section(SectionKind.SECTION, "", blocks)]
+
+
+def _collapsible_sections(
+    root: Tag, collapsibles: list[tuple[Tag, str]], page: Page, ctx: FragmentContext
+) -> list[Section]:
+    """One section per collapsible, kind from its heading; Referanser fills page.references."""
+    sections = []
+    for element, title in collapsibles:
+        if not any(parent is root for parent in element.parents):
+            continue
+        element.extract()
+        word = re.match(r"\w+", title)
+        kind = sel.SECTION_KINDS.get(word.group().lower() if word else "", SectionKind.SECTION)
+        if kind is SectionKind.REFERANSER:
+            page.references += _references(fragment_blocks(element, ctx))
+        elif blocks := fragment_blocks(element, ctx):
+            sections.append(Section(kind, title, blocks))
+    return sections
+
+
+def _references(blocks: list[Block]) -> list[Reference]:
+    """One reference per paragraph (or heading) and per list item."""
+    refs = []
+    for block in blocks:
+        if block.spans:
+            refs.append(_reference(block.text, block.spans, block.provenance))
+        for item in iter_items(block.items):
+            spans = item.spans + [span for para in item.continuation for span in para]
+            refs.append(_reference(item.text, spans, item.provenance))
+    return refs
+
+
+def _reference(raw: str, spans: list[Span], provenance: Provenance | None) -> Reference:
+    url = next((s.href for s in spans if s.href and s.href.startswith("http")), None)
+    return Reference(raw=raw, url=url, provenance=provenance)
