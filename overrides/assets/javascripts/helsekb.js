@@ -1,0 +1,26 @@
+// helsekb: name the theme's landmarks in Norwegian and uniquely (WCAG 2.1: 1.3.1, 4.1.2).
+// Material leaves the search dialog unnamed, names the header "Header", gives the
+// breadcrumbs the same name as the main navigation, and labels a section's sub-navigation
+// by its expand icon (no text) when the section has an index page.
+(function () {
+  var names = {
+    ".md-search": "Søk",
+    ".md-header__inner": "Topptekst",
+    ".md-path": "Brødsmulesti",
+    ".md-footer__inner": "Forrige og neste side"
+  };
+  Object.keys(names).forEach(function (selector) {
+    var element = document.querySelector(selector);
+    if (element) {
+      element.setAttribute("aria-label", names[selector]);
+    }
+  });
+  document.querySelectorAll("nav.md-nav[aria-labelledby]").forEach(function (nav) {
+    var label = document.getElementById(nav.getAttribute("aria-labelledby"));
+    var title = nav.querySelector(".md-nav__title");
+    if (label && !label.textContent.trim() && title && title.textContent.trim()) {
+      nav.removeAttribute("aria-labelledby");
+      nav.setAttribute("aria-label", title.textContent.trim());
+    }
+  });
+})();

@@ -1,0 +1,246 @@
+"""helsekb.site without a browser: strict, atomic, deterministic, escaped, self-contained."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from helsekb.report import RunReport
+from helsekb.site import BuildError, build_site, content_security_policy, write_zip
+from tests.browser.conftest import ROOT, BuiltSite, DocPage, find_page
+
+HEARING_CHAPTER = "Kartlegging og hovedforløp"
+BOILERPLATE = ["Gå til hovedinnhold", "Følg oss", "Personvernerklæring", "Om Helsedirektoratet"]
+HOSTILE = '<img src=x onerror="alert(1)"> & <script>alert(2)</script>'
+
+
+def _html(site: Path, rel: str) -> str:
+    return (site / rel).read_text(encoding="utf-8")
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def make_project(
+    converted: tuple[RunReport, Path], tmp_path: Path
+) -> Callable[[Callable[[Path], None]], Path]:
+    """A project with a private copy of the converted docs/, changed by ``edit(docs)``."""
+
+    def _make(edit: Callable[[Path], None]) -> Path:
+        project = tmp_path / "project"
+        shutil.copytree(converted[1], project / "docs")
+        (project / "mkdocs.yml").symlink_to(ROOT / "mkdocs.yml")
+        (project / "overrides").symlink_to(ROOT / "overrides")
+        edit(project / "docs")
+        return project
+
+    return _make
+
+
+def test_every_markdown_file_becomes_a_page(built: BuiltSite, doc_pages: list[DocPage]) -> None:
+    kinds = [p.meta["kind"] for p in doc_pages]
+    assert (kinds.count("page"), kinds.count("document"), kinds.count("home")) == (7, 4, 1)
+    for page in doc_pages:
+        assert (built.site / page.rel).is_file(), page.rel
+    assert (built.site / "kb.json").read_bytes() == (
+        built.project / "docs" / "kb.json"
+    ).read_bytes()
+
+
+def test_recommendation_page_header(built: BuiltSite, doc_pages: list[DocPage]) -> None:
+    html = _html(built.site, find_page(doc_pages, kind="page", chapter=HEARING_CHAPTER).rel)
+    for text in [
+        '<span class="kb-kicker__type">Nasjonal veileder</span>',
+        '<span class="kb-kicker__document">Psykisk helse- og rusarbeid for voksne</span>',
+        "<strong>Høringsutkast</strong>",
+        'høringsfrist <time datetime="2024-05-16">16. mai 2024</time>',
+        "Siste faglige endring: 16. februar 2024",
+        'Hentet fra kilden: <time datetime="2025-11-02">2. november 2025</time>',
+        'href="https://www.helsedirektoratet.no/veiledere/psykisk-helse-og-rusarbeid-for-voksne',
+        ">Kilde: helsedirektoratet.no</a>",
+        '<h2 id="kb-cite-title">Slik siterer du</h2>',
+        "Norsk lisens for offentlige data (NLOD 2.0)",
+        "Nettstedet ble bygget",
+        '<details class="note">',
+    ]:
+        assert text in html, text
+    for text in ["fonts.googleapis", "unpkg.com", "Begrunnelse –", "Praktisk –"]:
+        assert text not in html, text
+
+
+def test_nav_titles_come_from_front_matter(built: BuiltSite) -> None:
+    nav = lxml.html.fromstring(_html(built.site, "index.html")).find_class("md-nav--primary")[0]
+    text = " ".join(nav.text_content().split())
+    assert "Utmattelse – langvarig utmattelse, inkl. ME/CFS" in text
+    assert "Psykisk helse- og rusarbeid for voksne" in text
+    assert "Utmattelse langvarig utmattelse inkl me cfs" not in text
+
+
+def test_search_index_has_every_page_and_no_boilerplate(
+    built: BuiltSite, doc_pages: list[DocPage]
+) -> None:
+    index = json.loads((built.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {d["location"] for d in index["docs"]}
+    for page in doc_pages:
+        assert page.rel in locations or (page.rel == "index.html" and "" in locations), page.rel
+    text = json.dumps(index, ensure_ascii=False)
+    assert [b for b in BOILERPLATE if b in text] == []
+    inlined = (built.site / "search" / "search_index.js").read_text(encoding="utf-8")
+    assert inlined.startswith("var __index = ")
+
+
+def test_site_loads_nothing_from_other_hosts(built: BuiltSite) -> None:
+    for page in built.site.rglob("*.html"):
+        tree = lxml.html.fromstring(page.read_bytes())
+        for url in tree.xpath("//script/@src | //link/@href | //img/@src | //iframe/@src"):
+            assert not re.match(r"[a-z]+:|//", url), f"{page.name}: {url}"
+    for css in built.site.rglob("*.css"):
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8")):
+            assert url.startswith("data:") or not re.match(r"[a-z]+:|//", url), f"{css}: {url}"
+
+
+def test_builds_are_byte_identical(
+    kb_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    for name in ("a", "b"):
+        build_site(kb_project, tmp_path / name / "site", zip_path=tmp_path / name / "kb.zip")
+    first, second = _tree(tmp_path / "a" / "site"), _tree(tmp_path / "b" / "site")
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+    assert (tmp_path / "a" / "kb.zip").read_bytes() == (tmp_path / "b" / "kb.zip").read_bytes()
+    assert 'Nettstedet ble bygget <time datetime="2023-11-14">14. november 2023</time>' in (
+        first["index.html"].decode()
+    )
+
+
+def test_zip_holds_the_site_under_one_folder(built: BuiltSite) -> None:
+    with zipfile.ZipFile(built.zip) as archive:
+        infos = archive.infolist()
+    names = [i.filename for i in infos]
+    assert names == sorted(names)
+    assert {n.removeprefix("helsekb-site/") for n in names} == set(_tree(built.site))
+    assert len({i.date_time for i in infos}) == 1
+
+
+def test_strict_warning_fails_naming_the_file_and_keeps_the_old_site(
+    make_project: Callable[[Callable[[Path], None]], Path], tmp_path: Path
+) -> None:
+    def break_link(docs: Path) -> None:
+        page = next(docs.glob("*/*/*.md"))
+        page.write_text(page.read_text(encoding="utf-8") + "\n[x](missing.md)\n", "utf-8")
+
+    project = make_project(break_link)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "old.html").write_text("old", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"problem\(s\) in strict mode:\n  - .*missing\.md"):
+        build_site(project, site)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+    assert (site / "old.html").read_text(encoding="utf-8") == "old"
+
+
+def test_source_text_in_front_matter_is_never_markup(
+    make_project: Callable[[Callable[[Path], None]], Path], tmp_path: Path
+) -> None:
+    def poison(docs: Path) -> None:
+        for md in docs.rglob("*.md"):
+            text = md.read_text(encoding="utf-8")
+            for key in ("title", "document", "chapter", "cite_as", "last_reviewed_text"):
+                text = re.sub(rf"(?m)^{key}: .*$", f"{key}: {json.dumps(HOSTILE)}", text)
+            text = re.sub(r"(?m)^source_url: .*$", "source_url: javascript:alert(3)", text)
+            md.write_text(text, encoding="utf-8")
+
+    build_site(make_project(poison), tmp_path / "site")
+    for page in (tmp_path / "site").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for bad in ("<img src=x", "<script>alert", "javascript:alert"):
+            assert bad not in html, f"{page.name}: {bad}"
+    home = _html(tmp_path / "site", "index.html")
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt; &amp; &lt;script&gt;" in home
+
+
+def test_site_url_from_option_or_environment(
+    kb_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = "https://intranett.example/retningslinjer/"
+    build_site(kb_project, tmp_path / "opt", site_url=url)
+    monkeypatch.setenv("HELSEKB_SITE_URL", url)
+    build_site(kb_project, tmp_path / "env")
+    for site in (tmp_path / "opt", tmp_path / "env"):
+        assert f'<link rel="canonical" href="{url}index.html">' in _html(site, "index.html")
+        assert f"<loc>{url}index.html</loc>" in _html(site, "sitemap.xml")
+    with pytest.raises(BuildError, match="must be an absolute http"):
+        build_site(kb_project, tmp_path / "bad", site_url="intranett/retningslinjer")
+
+
+def test_missing_home_page_is_one_clear_error(
+    make_project: Callable[[Callable[[Path], None]], Path], tmp_path: Path
+) -> None:
+    project = make_project(lambda docs: (docs / "index.md").unlink())
+    with pytest.raises(BuildError, match=r"docs/index\.md: not found; run `helsekb convert`"):
+        build_site(project, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+
+
+def test_role_entry_points_link_only_existing_role_pages(
+    make_project: Callable[[Callable[[Path], None]], Path], built: BuiltSite, tmp_path: Path
+) -> None:
+    def add_role_page(docs: Path) -> None:
+        (docs / "roller").mkdir()
+        (docs / "roller" / "fastlege.md").write_text(
+            "---\nkind: role\ntitle: For fastleger\n---\n\n# For fastleger\n", encoding="utf-8"
+        )
+
+    assert "helsekb: role entry points appear here" in _html(built.site, "index.html")
+    build_site(make_project(add_role_page), tmp_path / "site")
+    entries = lxml.html.fromstring(_html(tmp_path / "site", "index.html")).find_class(
+        "kb-role-entries"
+    )
+    assert [(a.get("href"), a.text_content()) for a in entries[0].iter("a")] == [
+        ("roller/fastlege.html", "For fastleger")
+    ]
+
+
+def test_content_security_policy_allows_exactly_the_inline_scripts(built: BuiltSite) -> None:
+    policy = content_security_policy(built.site)
+    assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
+    assert policy.startswith("default-src 'none'; script-src 'self' 'sha256-")
+    assert 2 <= policy.count("'sha256-") <= 8  # the theme's few inline scripts, per page depth
+
+
+def test_zip_is_rewritten_atomically(built: BuiltSite, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "kb.zip"
+    write_zip(built.site, target)
+    first = target.read_bytes()
+    write_zip(built.site, target)
+    assert target.read_bytes() == first
+    assert [p.name for p in target.parent.iterdir()] == ["kb.zip"]
+
+
+def test_role_badges_use_display_names(
+    make_project: Callable[[Callable[[Path], None]], Path],
+    doc_pages: list[DocPage],
+    tmp_path: Path,
+) -> None:
+    target = find_page(doc_pages, kind="page", chapter=HEARING_CHAPTER)
+
+    def add_roles(docs: Path) -> None:
+        md = docs / target.rel.replace(".html", ".md")
+        text = md.read_text(encoding="utf-8")
+        md.write_text(
+            text.replace("\nkind: page\n", "\nkind: page\nroles: [kommune, x<y]\n"), "utf-8"
+        )
+
+    build_site(make_project(add_roles), tmp_path / "site")
+    badges = lxml.html.fromstring(_html(tmp_path / "site", target.rel)).find_class("kb-role")
+    assert [b.text_content() for b in badges] == ["Kommune", "x<y"]

@@ -1,0 +1,218 @@
+"""Build the MkDocs site from docs/: strict, atomic, deterministic, optionally zipped."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import logging
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+from markupsafe import Markup, escape
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import MkDocsException
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure import StructureItem
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_datetime
+from mkdocs.utils.meta import get_data
+
+from helsekb.fsutil import replace_dir, staging_dir
+
+SITE_URL_ENV = "HELSEKB_SITE_URL"
+_MAX_REPORTED = 10
+
+
+class BuildError(Exception):
+    """The site could not be built; the message says why (and which file), in plain words."""
+
+
+def build_site(
+    project_dir: Path,
+    site_dir: Path,
+    *,
+    site_url: str | None = None,
+    zip_path: Path | None = None,
+) -> None:
+    """Build ``project_dir``'s docs/ into ``site_dir`` (swapped in whole), then zip it if asked.
+
+    ``site_url`` (else env HELSEKB_SITE_URL, else mkdocs.yml) only matters for an HTTP
+    deployment: canonical links, sitemap and the 404 page. Strict-mode warnings fail the build.
+    """
+    config_file = project_dir / "mkdocs.yml"
+    if not config_file.is_file():
+        raise BuildError(f"{config_file}: not found (the site configuration)")
+    site_url = site_url or os.environ.get(SITE_URL_ENV) or None
+    if site_url and not re.match(r"https?://[^/\s]+", site_url):
+        raise BuildError(f"site URL {site_url!r}: must be an absolute http(s) URL")
+    with staging_dir(site_dir) as staging:
+        _run_mkdocs(config_file, staging, site_url)
+        replace_dir(staging, site_dir)
+    if zip_path is not None:
+        write_zip(site_dir, zip_path)
+
+
+def _run_mkdocs(config_file: Path, out_dir: Path, site_url: str | None) -> None:
+    """Load the config, add SourceTitles, build in strict mode; any warning becomes the error."""
+    with _collect_warnings() as warnings:
+        try:
+            config = load_config(
+                str(config_file), site_dir=str(out_dir), site_url=site_url, strict=True
+            )
+            _require_home(config)
+            config.plugins["helsekb/source-titles"] = SourceTitles()
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
+        except MkDocsException as exc:
+            raise BuildError(_failure_message(str(exc), warnings)) from None
+
+
+def _require_home(config: MkDocsConfig) -> None:
+    home = Path(config.docs_dir) / "index.md"
+    if not home.is_file():
+        raise BuildError(f"{home}: not found; run `helsekb convert` first")
+
+
+def _failure_message(reason: str, warnings: list[str]) -> str:
+    if not warnings:
+        return reason
+    shown = [f"  - {w}" for w in warnings[:_MAX_REPORTED]]
+    if len(warnings) > _MAX_REPORTED:
+        shown.append(f"  … and {len(warnings) - _MAX_REPORTED} more")
+    return "\n".join([f"{len(warnings)} problem(s) in strict mode:", *shown])
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(" ".join(record.getMessage().split()))
+
+
+@contextlib.contextmanager
+def _collect_warnings() -> Iterator[list[str]]:
+    """Capture MkDocs' warnings (they name the file) instead of letting them print."""
+    handler = _ListHandler()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+
+
+class SourceTitles(BasePlugin):
+    """Titles from front matter, HTML-escaped once: Material prints them unescaped.
+
+    Front-matter values are source text (a title may contain ``<`` or ``&``). Sections take
+    the title of their index.md rather than the directory name (plain ``mkdocs build`` shows
+    directory names there, and prints front-matter titles raw).
+    """
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        for item in _walk(nav.items):
+            index = next((c for c in item.children if isinstance(c, Page) and c.is_index), None)
+            title = _front_matter(index.file).get("title") if index else None
+            if title:
+                item.title = _escaped(title)
+        return nav
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        for key in ("title", "description", "subtitle"):
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = _escaped(page.meta[key])
+        return markdown
+
+
+def _walk(items: list[StructureItem]) -> Iterator[Section]:
+    for item in items:
+        if isinstance(item, Section):
+            yield item
+            yield from _walk(item.children)
+
+
+def _front_matter(file: File) -> dict[str, Any]:
+    return get_data(file.content_string)[1]
+
+
+def _escaped(text: object) -> Markup:
+    return escape(" ".join(str(text).split()))
+
+
+def write_zip(site_dir: Path, zip_path: Path) -> None:
+    """Zip ``site_dir`` under one top folder, byte-for-byte reproducibly, replacing atomically."""
+    stamp = get_build_datetime()
+    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
+    top = zip_path.name.removesuffix(".zip") or "site"
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{zip_path.name}.", dir=zip_path.parent)
+    os.fchmod(fd, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as archive:
+            for path in _site_files(site_dir):
+                info = zipfile.ZipInfo(f"{top}/{path.relative_to(site_dir).as_posix()}", date_time)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 3
+                info.external_attr = 0o100644 << 16
+                archive.writestr(info, path.read_bytes())
+        os.replace(tmp, zip_path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _site_files(site_dir: Path) -> list[Path]:
+    return sorted((p for p in site_dir.rglob("*") if p.is_file()), key=lambda p: p.as_posix())
+
+
+def content_security_policy(site_dir: Path) -> str:
+    """A Content-Security-Policy header value that this built site satisfies.
+
+    The theme has a few small inline scripts (one varies with page depth); they are allowed
+    by hash, so no 'unsafe-inline' is needed. Recompute after upgrading the theme.
+    """
+    hashes = sorted(set(_inline_script_hashes(site_dir)))
+    scripts = " ".join(["'self'", *(f"'sha256-{h}'" for h in hashes)])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"script-src {scripts}",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "worker-src 'self'",
+            "manifest-src 'self'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'self'",
+        ]
+    )
+
+
+def _inline_script_hashes(site_dir: Path) -> Iterator[str]:
+    """sha256 of every executable inline script (JSON data blocks are not executed)."""
+    for page in site_dir.rglob("*.html"):
+        tree = lxml.html.fromstring(page.read_bytes())
+        for script in tree.xpath("//script[not(@src)]"):
+            if script.get("type", "text/javascript").endswith("json"):
+                continue
+            digest = hashlib.sha256((script.text or "").encode("utf-8")).digest()
+            yield base64.b64encode(digest).decode("ascii")
