@@ -22,6 +22,7 @@ EXAMPLES = {
         "  helsekb build --site-url https://intranett.example/retningslinjer/ --zip helsekb.zip"
     ),
     "serve": "Example:\n  helsekb serve --dev-addr 127.0.0.1:8000",
+    "csp": "Example:\n  helsekb csp --site-dir site",
 }
 
 
@@ -48,6 +49,18 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--site-url", help="public URL of the site (env HELSEKB_SITE_URL)")
     build.add_argument("--zip", type=Path, metavar="PATH", help="also write the site as a zip")
     build.set_defaults(func=cmd_build)
+    csp = sub.add_parser(
+        "csp",
+        help="Print the Content-Security-Policy the built site satisfies.",
+        description="Print the Content-Security-Policy header value for the built site "
+        "(inline theme scripts allowed by hash; no 'unsafe-inline').",
+        epilog=EXAMPLES["csp"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    csp.add_argument(
+        "--site-dir", type=Path, default=Path("site"), help="built site (default: site/)"
+    )
+    csp.set_defaults(func=cmd_csp)
     serve = _command(sub, "serve", "Convert, then preview the site with 'mkdocs serve'.")
     serve.add_argument(
         "--dev-addr", default="127.0.0.1:8000", help="address (default: %(default)s)"
@@ -151,6 +164,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     except BuildError as exc:
         Console().print(f"site build failed: {exc}", markup=False)
         return 1
+    return 0
+
+
+def cmd_csp(args: argparse.Namespace) -> int:
+    if not (args.site_dir / "index.html").is_file():
+        print(f"{args.site_dir}: error: no built site here; run 'helsekb build' first")
+        return 2
+    from helsekb.site import content_security_policy
+
+    print(content_security_policy(args.site_dir))
     return 0
 
 
