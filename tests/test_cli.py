@@ -10,7 +10,7 @@ import pytest
 from helsekb import cli
 from tests.conftest import ROOT, SOURCES
 
-COMMANDS = ["convert", "build", "serve", "csp"]
+COMMANDS = ["convert", "build", "serve", "csp", "fetch"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

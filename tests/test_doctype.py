@@ -14,7 +14,7 @@ SITE = "https://www.helsedirektoratet.no"
     [
         ("/retningslinjer/utmattelse/x", "Nasjonal faglig retningslinje"),
         ("/veiledere/psykisk-helse-og-rusarbeid-for-voksne-horingsutkast/k/p", "Nasjonal veileder"),
-        ("/veiledere/prioriteringsveiledere/psykisk-helsevern-for-voksne/x", "Prioriteringsveileder"),
+        ("/veiledere/prioriteringsveiledere/psykisk-helsevern/x", "Prioriteringsveileder"),
         ("/rapporter/nasjonal-plan-for-covid-19-rehabilitering", "Rapport"),
         ("/faglige-rad/multidose/samhandling", "Nasjonale faglige råd"),
         ("/tema/ukjent", ""),

@@ -14,7 +14,8 @@ import yaml
 from helsekb.readers import FORMATS, ReaderError, SourceEntry
 
 CATALOGUE = "sources.yml"
-_DOC_KEYS = {"title", "type", "url", "sources"}
+_DOC_KEYS = {"title", "type", "url", "sources", "crawl", "api", "api_path", "slug"}
+"""Document keys; crawl, api, api_path and slug are read by ``helsekb fetch``."""
 _SOURCE_KEYS = {"file", "format", "url"}
 IGNORED_FILES = {CATALOGUE, "README.md", "manifest.json"}
 

@@ -13,6 +13,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from helsekb import __version__, pipeline
+from helsekb.fetch.cli import register as add_fetch_command
 from helsekb.report import Level, RunReport
 
 EXAMPLES = {
@@ -61,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         "--site-dir", type=Path, default=Path("site"), help="built site (default: site/)"
     )
     csp.set_defaults(func=cmd_csp)
+    add_fetch_command(sub)
     serve = _command(sub, "serve", "Convert, then preview the site with 'mkdocs serve'.")
     serve.add_argument(
         "--dev-addr", default="127.0.0.1:8000", help="address (default: %(default)s)"
