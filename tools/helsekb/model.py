@@ -122,7 +122,67 @@ class Reference:
     year: str | None = None
     title: str | None = None
     container: str | None = None
+    """Journal, series or publisher."""
     doi: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    accessed: str | None = None
+    """Date the source says it was read, ISO ``YYYY-MM-DD`` when the text gives a full date."""
+    kind: str = ""
+    """``article``, ``report`` or ``guideline`` when the parser recognised the style, else ""."""
+
+
+@dataclass(slots=True)
+class Citation:
+    """An in-text citation such as "(Hunt et al., 2019)", resolved or not."""
+
+    text: str
+    reference: str | None = None
+    """Id of the entry in the page's own reference list; None when no entry matches."""
+    anchor: str = ""
+    """Anchor of the block the citation stands in."""
+
+
+@dataclass(slots=True)
+class Related:
+    """A page shown in another page's *Se også* block, with why."""
+
+    path: str
+    """Docs-relative path of the related page."""
+    title: str
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class BibItem:
+    """One unique reference of the whole knowledge base (deduplicated)."""
+
+    id: str
+    reference: Reference
+    """The first occurrence, in knowledge-base order."""
+    cited_by: list[str] = field(default_factory=list)
+    """Docs-relative ``path#anchor`` of every place that cites it, one per page."""
+    listed_in: list[str] = field(default_factory=list)
+    """Docs-relative ``path#id`` of the entry in every page's reference list that holds it."""
+
+
+@dataclass(slots=True)
+class Topic:
+    """A key concept and the blocks (``path#anchor``) where it occurs."""
+
+    name: str
+    places: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class GlossaryEntry:
+    abbreviation: str
+    expansion: str
+    source: str = ""
+    """Title of the document whose Forkortelser list defines it; "" for the curated list."""
+    pages: list[str] = field(default_factory=list)
+    """Docs-relative paths of the pages where it occurs."""
 
 
 @dataclass(slots=True)
@@ -164,6 +224,12 @@ class Page:
     roles: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     provenance: Provenance | None = None
+    citations: list[Citation] = field(default_factory=list)
+    """In-text citations, set by the citations enricher."""
+    related: list[Related] = field(default_factory=list)
+    """The *Se også* pages, set by the related enricher."""
+    glossary: dict[str, str] = field(default_factory=dict)
+    """Abbreviations occurring on the page and their expansions (tooltips)."""
 
     def blocks(self) -> list[Block]:
         return [b for s in self.sections for b in s.blocks]
@@ -185,6 +251,9 @@ class Document:
 class KnowledgeBase:
     documents: list[Document] = field(default_factory=list)
     abbreviations: dict[str, str] = field(default_factory=dict)
+    bibliography: list[BibItem] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+    glossary: list[GlossaryEntry] = field(default_factory=list)
 
     def pages(self) -> list[Page]:
         return [p for d in self.documents for p in d.pages]

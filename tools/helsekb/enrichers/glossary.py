@@ -1,0 +1,87 @@
+"""Abbreviations: each document's own Forkortelser list first, then data/abbreviations.yml.
+
+Every page gets the abbreviations that occur on it (for tooltips); the knowledge base gets
+the glossary; all-capital tokens that nothing explains are reported.
+"""
+
+from __future__ import annotations
+
+import re
+
+from helsekb.enrichers.crosslinks import load_data, location, runs
+from helsekb.model import Document, GlossaryEntry, KnowledgeBase, Page
+from helsekb.readers.clean import clean_inline
+from helsekb.report import Diagnostic, Level
+
+_WORD = re.compile(r"\w+(?:/\w+)*")
+_CAPS = re.compile(r"^[A-ZÆØÅ]{2,}(?:/[A-ZÆØÅ]{2,})?$")
+KEY = re.compile(r"^[^\s\\\]\[]{1,20}$")
+"""An abbreviation the abbr extension can define: no space, bracket or backslash."""
+"""An abbreviation Python-Markdown's abbr extension can define: no space, bracket, backslash."""
+
+
+def curated() -> dict[str, str]:
+    """data/abbreviations.yml's abbreviations, expansions cleaned to one line."""
+    data = load_data("abbreviations.yml", "abbreviations", dict)
+    return {str(k): expansion(str(v)) for k, v in data.items() if KEY.match(str(k))}
+
+
+def expansion(text: str) -> str:
+    """One line of text that Python-Markdown's abbr extension keeps as the tooltip."""
+    text = clean_inline(text)
+    return "" if text in ('""', "''") else text
+
+
+def build_glossary(kb: KnowledgeBase) -> list[Diagnostic]:
+    """Set each page's abbreviations and the glossary; report unexplained capitals."""
+    known = curated()
+    ignore = set(load_data("abbreviations.yml", "ignore"))
+    entries: dict[tuple[str, str], GlossaryEntry] = {}
+    diagnostics: list[Diagnostic] = []
+    for doc in kb.documents:
+        own = _own(doc)
+        for abbr, text in own.items():
+            entries.setdefault((abbr, doc.title), GlossaryEntry(abbr, text, doc.title))
+        for page in doc.pages:
+            page.glossary = _used(page, {**known, **own})
+            for abbr in page.glossary:
+                source = doc.title if abbr in own else ""
+                entry = entries.setdefault((abbr, source), GlossaryEntry(abbr, known[abbr]))
+                entry.pages.append(page.path)
+            diagnostics.extend(_unknown(page, {**known, **own}, ignore))
+    kb.abbreviations = {**known, **{k: v for d in kb.documents for k, v in _own(d).items()}}
+    kb.glossary = sorted(entries.values(), key=lambda e: (e.abbreviation.casefold(), e.source))
+    return diagnostics
+
+
+def _own(doc: Document) -> dict[str, str]:
+    """The abbreviations the document's own Forkortelser list defines."""
+    own: dict[str, str] = {}
+    for page in doc.pages:
+        own.update({k: expansion(v) for k, v in page.abbreviations.items() if KEY.match(k)})
+    return {k: v for k, v in own.items() if v}
+
+
+def _used(page: Page, known: dict[str, str]) -> dict[str, str]:
+    texts = [page.title, *(r.text for r in runs(page)), *(r.raw for r in page.references)]
+    words = {w for text in texts for w in _WORD.findall(text)}
+    return {abbr: known[abbr] for abbr in sorted(words & known.keys()) if known[abbr]}
+
+
+def _unknown(page: Page, known: dict[str, str], ignore: set[str]) -> list[Diagnostic]:
+    """One diagnostic per all-capital token that is neither explained nor ignored."""
+    found: dict[str, str] = {}
+    for run in runs(page):
+        for span in (s for s in run.spans if s.href is None):
+            for word in _WORD.findall(span.text):
+                if _CAPS.match(word) and word not in known and word not in ignore:
+                    found.setdefault(word, location(run.provenance))
+    return [
+        Diagnostic(
+            Level.INFO,
+            page.source_file,
+            f"abbreviation {word!r} is in no Forkortelser list nor in data/abbreviations.yml",
+            where,
+        )
+        for word, where in found.items()
+    ]

@@ -1,0 +1,92 @@
+"""Legal references linked to the paragraph on lovdata.no, through data/laws.yml.
+
+"helsepersonelloven § 10a", "§ 4 i helsepersonelloven", "Forskrift om fastlegeordning i
+kommunene, § 19" and "lov av 2. juli 1999 nr. 62" are linked wherever they stand; a law's
+name without a paragraph is linked once per page, unless the page already links that law.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from helsekb.enrichers.crosslinks import DataError, link_range, load_data, require, runs
+from helsekb.model import KnowledgeBase, Page
+from helsekb.readers.clean import MONTHS
+
+LOVDATA = "https://lovdata.no"
+_PARAGRAPH = r"§§?\s*(?P<num>\d+(?:-\d+)?[a-z]?)(?!\w)"
+_ID = re.compile(r"^(LOV|FOR)-(\d{4}-\d{2}-\d{2}(?:-\d+)?)$")
+_HREF_ID = re.compile(r"lovdata\.no/(?:dokument/\w+/)?(lov|forskrift)/(\d{4}-\d{2}-\d{2}(?:-\d+)?)")
+_DATED = re.compile(
+    r"(?<!\w)(?P<kind>[Ll]ov|[Ff]orskrift) av (?P<day>\d{1,2})\.\s*"
+    rf"(?P<month>{'|'.join(MONTHS)}) (?P<year>\d{{4}}) nr\.?\s*(?P<nr>\d+)(?!\w)"
+)
+
+
+@dataclass(slots=True, frozen=True)
+class Law:
+    id: str
+    """Lovdata's identifier, e.g. ``LOV-1999-07-02-64``."""
+    name: str
+
+    @property
+    def url(self) -> str:
+        kind, date_nr = _ID.match(self.id).groups()  # type: ignore[union-attr]
+        return f"{LOVDATA}/{'lov' if kind == 'LOV' else 'forskrift'}/{date_nr}"
+
+
+class Laws:
+    """The laws of data/laws.yml and the patterns that find references to them."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, Law] = {}
+        for n, entry in enumerate(load_data("laws.yml", "laws")):
+            where = f"laws.yml: laws[{n + 1}]"
+            law = Law(str(require(entry, "id", where)), str(require(entry, "name", where)))
+            if not _ID.match(law.id):
+                raise DataError(f"{where}: id {law.id!r} is not a Lovdata id (LOV-… or FOR-…)")
+            for name in [law.name, *entry.get("names", [])]:
+                self.by_name[str(name).casefold()] = law
+        names = "|".join(re.escape(n) for n in sorted(self.by_name, key=len, reverse=True))
+        self.forward = re.compile(rf"(?<!\w)(?P<name>{names})s?(?:\s*,)?\s+{_PARAGRAPH}", re.I)
+        self.reverse = re.compile(rf"{_PARAGRAPH}\s+(?:i|jf\.?)\s+(?P<name>{names})s?(?!\w)", re.I)
+        self.bare = re.compile(rf"(?<!\w)(?P<name>{names})s?(?!\w)", re.I)
+
+    def paragraph_links(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, href) of every reference to a paragraph or a dated law."""
+        out = []
+        for m in [*self.forward.finditer(text), *self.reverse.finditer(text)]:
+            law = self.by_name[m["name"].casefold()]
+            out.append((m.start(), m.end(), f"{law.url}/§{m['num']}"))
+        for m in _DATED.finditer(text):
+            kind = "lov" if m["kind"].lower() == "lov" else "forskrift"
+            date = f"{m['year']}-{MONTHS[m['month'].lower()]:02d}-{int(m['day']):02d}"
+            out.append((m.start(), m.end(), f"{LOVDATA}/{kind}/{date}-{m['nr']}"))
+        return out
+
+
+def law_id(href: str) -> str | None:
+    """The Lovdata id a lovdata.no link points at (``LOV-1999-07-02-64``), if any."""
+    m = _HREF_ID.search(href)
+    return f"{'LOV' if m.group(1) == 'lov' else 'FOR'}-{m.group(2)}" if m else None
+
+
+def link_laws(kb: KnowledgeBase) -> None:
+    """Link legal references on every page (idempotent)."""
+    laws = Laws()
+    for page in kb.pages():
+        for run in runs(page):
+            for start, end, href in [] if run.heading else laws.paragraph_links(run.text):
+                link_range(run.spans, start, end, href)
+        _link_names(page, laws)
+
+
+def _link_names(page: Page, laws: Laws) -> None:
+    """A law's name alone links to the law, the first time, if nothing on the page does."""
+    linked = {law_id(s.href) for r in runs(page) for s in r.spans if s.href}
+    for run in runs(page):
+        for m in [] if run.heading else list(laws.bare.finditer(run.text)):
+            law = laws.by_name[m["name"].casefold()]
+            if law.id not in linked and link_range(run.spans, m.start(), m.end(), law.url):
+                linked.add(law.id)

@@ -1,0 +1,69 @@
+"""Block anchors, and the key concepts (data/topics.yml) with the blocks they occur in."""
+
+from __future__ import annotations
+
+import re
+
+from helsekb.enrichers.crosslinks import load_data, require, runs, walk_items
+from helsekb.model import Block, BlockType, KnowledgeBase, ListItem, Page, Span, Topic
+from helsekb.slug import slugify, unique
+
+ANCHOR_WORDS = 6
+_ENDINGS = r"(?:e|en|er|ene|et|ets|a|s|es|ens|enes|n|ne|ns)?"
+
+
+def assign_anchors(kb: KnowledgeBase) -> None:
+    """A stable anchor on every paragraph, notice and list item (idempotent).
+
+    ``p-`` and the first words of the text, so an anchor survives edits elsewhere on the
+    page; duplicates get ``-2``, ``-3`` in reading order.
+    """
+    for page in kb.pages():
+        targets = _anchor_targets(page)
+        taken = {r.id for r in page.references} | {t.anchor for t in targets if t.anchor}
+        for target in targets:
+            if not target.anchor:
+                words = " ".join(_plain(target.spans).split()[:ANCHOR_WORDS])
+                target.anchor = unique(f"p-{slugify(words, 40)}", taken)
+
+
+def _anchor_targets(page: Page) -> list[Block | ListItem]:
+    targets: list[Block | ListItem] = []
+    for block in page.blocks():
+        if block.type is BlockType.LIST:
+            targets.extend(walk_items(block.items))
+        elif block.type is not BlockType.HEADING:
+            targets.append(block)
+    return targets
+
+
+def _plain(spans: list[Span]) -> str:
+    return "".join(s.text for s in spans)
+
+
+def topic_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """(name, pattern) per topic of data/topics.yml, in the file's order."""
+    out = []
+    for n, entry in enumerate(load_data("topics.yml", "topics")):
+        where = f"topics.yml: topics[{n + 1}]"
+        name = str(require(entry, "name", where))
+        terms = sorted((str(t) for t in require(entry, "terms", where)), key=len, reverse=True)
+        alternatives = [re.escape(t) + (_ENDINGS if len(t) >= 4 else "s?") for t in terms]
+        out.append((name, re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.I)))
+    return out
+
+
+def find_topics(kb: KnowledgeBase) -> None:
+    """Every topic with the ``path#anchor`` of each paragraph or list item it occurs in."""
+    patterns = topic_patterns()
+    places: dict[str, list[str]] = {name: [] for name, _ in patterns}
+    for page in kb.pages():
+        for run in runs(page):
+            if run.heading or not run.anchor:
+                continue
+            place = f"{page.path}#{run.anchor}"
+            text = run.text
+            for name, pattern in patterns:
+                if pattern.search(text) and place not in places[name][-1:]:
+                    places[name].append(place)
+    kb.topics = [Topic(name, found) for name, found in places.items() if found]
