@@ -12,6 +12,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from helsekb import pipeline
 from helsekb.report import RunReport
 from helsekb.site import BuildError, build_site, content_security_policy, write_zip
 from tests.browser.conftest import ROOT, BuiltSite, DocPage, find_page
@@ -149,24 +150,37 @@ def test_strict_warning_fails_naming_the_file_and_keeps_the_old_site(
     assert (site / "old.html").read_text(encoding="utf-8") == "old"
 
 
-def test_source_text_in_front_matter_is_never_markup(
+def test_hostile_source_text_never_becomes_markup(
     make_project: Callable[[Callable[[Path], None]], Path], tmp_path: Path
 ) -> None:
-    def poison(docs: Path) -> None:
-        for md in docs.rglob("*.md"):
-            text = md.read_text(encoding="utf-8")
-            for key in ("title", "document", "chapter", "cite_as", "last_reviewed_text"):
-                text = re.sub(rf"(?m)^{key}: .*$", f"{key}: {json.dumps(HOSTILE)}", text)
-            text = re.sub(r"(?m)^source_url: .*$", "source_url: javascript:alert(3)", text)
-            md.write_text(text, encoding="utf-8")
+    """Source text in every metadata position (title, document, chapter, citation) is text."""
+    src = tmp_path / "hostile-sources"
+    src.mkdir()
+    capture = "\n\n".join(
+        [
+            "Gå til hovedinnhold",
+            f"Forsiden{HOSTILE} HØRINGSUTKAST{HOSTILE}",
+            f"{HOSTILE} bør skje",
+            f"Tekst med {HOSTILE} i avsnittet.",
+            f"Helsedirektoratet (2026). {HOSTILE} [nettdokument]. Oslo: Helsedirektoratet "
+            "(lest 04. februar 2026). Tilgjengelig fra javascript:alert(3)",
+        ]
+    )
+    (src / "fiendtlig.txt").write_text(capture + "\n", encoding="utf-8")
 
-    build_site(make_project(poison), tmp_path / "site")
+    def convert_hostile(docs: Path) -> None:
+        report = pipeline.convert(src, docs)
+        assert not report.failed, [str(d) for d in report.all_diagnostics()]
+
+    build_site(make_project(convert_hostile), tmp_path / "site")
     for page in (tmp_path / "site").rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        for bad in ("<img src=x", "<script>alert", "javascript:alert"):
+        for bad in ("<img src=x", "<script>alert"):
             assert bad not in html, f"{page.name}: {bad}"
+        targets = lxml.html.fromstring(html).xpath("//@href | //@src | //@action")
+        assert not [t for t in targets if "javascript:" in t.lower()], page.name
     home = _html(tmp_path / "site", "index.html")
-    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt; &amp; &lt;script&gt;" in home
+    assert "&lt;img src=x onerror=" in home and "&lt;script&gt;alert(2)" in home
 
 
 def test_site_url_from_option_or_environment(
@@ -200,6 +214,8 @@ def test_role_entry_points_link_only_existing_role_pages(
         (docs / "roller" / "fastlege.md").write_text(
             "---\nkind: role\ntitle: For fastleger\n---\n\n# For fastleger\n", encoding="utf-8"
         )
+        with (docs / ".nav.yml").open("a", encoding="utf-8") as nav:
+            nav.write("- For fastleger: roller/fastlege.md\n")
 
     assert "helsekb: role entry points appear here" in _html(built.site, "index.html")
     build_site(make_project(add_role_page), tmp_path / "site")

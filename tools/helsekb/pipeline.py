@@ -6,18 +6,19 @@ a run with no error is written, into a staging directory that is then swapped in
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from helsekb import catalogue, fidelity, fsutil
-from helsekb.enrichers import references
+from helsekb.enrichers import citations, crosslinks, glossary, laws, references, related, topics
 from helsekb.model import HOERINGSUTKAST, Document, KnowledgeBase, Page
 from helsekb.readers import ReaderError, ReadResult, SourceEntry, infer_format, reader_for
 from helsekb.readers.clean import MAX_SOURCE_BYTES
 from helsekb.report import Diagnostic, FileReport, Level, RunReport
 from helsekb.slug import slugify, unique
-from helsekb.writers import export, pages
+from helsekb.writers import export, frontmatter, nav, pages, views
 
 Progress = Callable[[str], None]
 
@@ -111,13 +112,41 @@ def _assign_paths(kb: KnowledgeBase) -> None:
             page.path = "/".join(p for p in parts if p)
 
 
-def enrich(kb: KnowledgeBase) -> None:
+def enrich(kb: KnowledgeBase) -> list[Diagnostic]:
+    """Anchors, reference fields, links, glossary, topics, bibliography, Se også, in order.
+
+    Returns what a reader of the convert report should know: unresolved citations,
+    ambiguous mentions, unexplained abbreviations (each naming its source file).
+    """
     references.assign_ids(kb)
+    references.parse_all(kb)
+    topics.assign_anchors(kb)
+    try:
+        crosslinks.rewrite_links(kb)
+        diagnostics = citations.link_citations(kb)
+        laws.link_laws(kb)
+        diagnostics += crosslinks.link_mentions(kb)
+        diagnostics += glossary.build_glossary(kb)
+        topics.find_topics(kb)
+    except crosslinks.DataError as exc:
+        return [Diagnostic(Level.ERROR, "helsekb/data", str(exc))]
+    citations.build_bibliography(kb)
+    related.relate(kb)
+    return diagnostics
+
+
+def _attach(run: RunReport, diagnostics: list[Diagnostic]) -> None:
+    """Each enrichment diagnostic goes to its source's report, or to the run's."""
+    reports = {r.file: r for r in run.files}
+    for diagnostic in diagnostics:
+        report = reports.get(diagnostic.file)
+        (report.diagnostics if report else run.diagnostics).append(diagnostic)
 
 
 def render(kb: KnowledgeBase) -> dict[str, str]:
     """Every output file, docs-relative path -> content."""
     files = {"index.md": pages.render_home(kb), "kb.json": export.render_kb(kb)}
+    files.update(views.render_views(kb))
     for doc in kb.documents:
         files[f"{doc.slug}/index.md"] = pages.render_document_index(doc)
         chapters: dict[str, list[Page]] = {}
@@ -128,7 +157,18 @@ def render(kb: KnowledgeBase) -> dict[str, str]:
         for chapter, members in chapters.items():
             path = f"{doc.slug}/{members[0].chapter_slug}/index.md"
             files[path] = pages.render_chapter_index(doc, chapter, members)
+    files[nav.NAV_FILE] = nav.render_nav(kb, _views(files))
     return files
+
+
+def _views(files: dict[str, str]) -> list[tuple[str, str]]:
+    """(title, path) of the generated overview pages, in the order they were rendered."""
+    out = []
+    for path, text in files.items():
+        meta, _ = frontmatter.parse(text) if path.endswith(".md") else ({}, "")
+        if meta.get("kind") == "view":
+            out.append((html.unescape(meta["title"]), path))
+    return out
 
 
 def check_fidelity(sources: list[Source], kb: KnowledgeBase, files: dict[str, str]) -> None:
@@ -194,7 +234,7 @@ def convert(sources_dir: Path, out: Path, progress: Progress | None = None) -> R
         )
     sources, run.files = read_all(entries, progress)
     kb = assemble(sources)
-    enrich(kb)
+    _attach(run, enrich(kb))
     files = render(kb)
     check_fidelity(sources, kb, files)
     if not run.failed:

@@ -12,21 +12,13 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import lxml.html
-from markupsafe import Markup, escape
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
-from mkdocs.plugins import BasePlugin
-from mkdocs.structure import StructureItem
-from mkdocs.structure.files import File, Files
-from mkdocs.structure.nav import Navigation, Section
-from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_datetime
-from mkdocs.utils.meta import get_data
 
 from helsekb.fsutil import replace_dir, staging_dir
 
@@ -64,14 +56,13 @@ def build_site(
 
 
 def _run_mkdocs(config_file: Path, out_dir: Path, site_url: str | None) -> None:
-    """Load the config, add SourceTitles, build in strict mode; any warning becomes the error."""
+    """Load the config, build in strict mode; any warning becomes the error."""
     with _collect_warnings() as warnings:
         try:
             config = load_config(
                 str(config_file), site_dir=str(out_dir), site_url=site_url, strict=True
             )
             _require_home(config)
-            config.plugins["helsekb/source-titles"] = SourceTitles()
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)
@@ -115,46 +106,6 @@ def _collect_warnings() -> Iterator[list[str]]:
         yield handler.messages
     finally:
         logger.removeHandler(handler)
-
-
-class SourceTitles(BasePlugin):
-    """Titles from front matter, HTML-escaped once: Material prints them unescaped.
-
-    Front-matter values are source text (a title may contain ``<`` or ``&``). Sections take
-    the title of their index.md rather than the directory name (plain ``mkdocs build`` shows
-    directory names there, and prints front-matter titles raw).
-    """
-
-    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
-        for item in _walk(nav.items):
-            index = next((c for c in item.children if isinstance(c, Page) and c.is_index), None)
-            title = _front_matter(index.file).get("title") if index else None
-            if title:
-                item.title = _escaped(title)
-        return nav
-
-    def on_page_markdown(
-        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
-    ) -> str:
-        for key in ("title", "description", "subtitle"):
-            if isinstance(page.meta.get(key), str):
-                page.meta[key] = _escaped(page.meta[key])
-        return markdown
-
-
-def _walk(items: list[StructureItem]) -> Iterator[Section]:
-    for item in items:
-        if isinstance(item, Section):
-            yield item
-            yield from _walk(item.children)
-
-
-def _front_matter(file: File) -> dict[str, Any]:
-    return get_data(file.content_string)[1]
-
-
-def _escaped(text: object) -> Markup:
-    return escape(" ".join(str(text).split()))
 
 
 def write_zip(site_dir: Path, zip_path: Path) -> None:

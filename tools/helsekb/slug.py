@@ -9,10 +9,12 @@ MAX_SLUG = 80
 _TRANSLIT = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a", "ß": "ss"})
 RESERVED = frozenset(
     {"index", "assets", "search", "con", "prn", "aux", "nul"}
+    | {"bibliografi", "forkortelser", "temaer", "roller", "sok", "endringer"}
     | {f"com{n}" for n in range(10)}
     | {f"lpt{n}" for n in range(10)}
 )
-"""Names a generated file may not take: MkDocs' own, and Windows device names (zip users)."""
+"""Names a generated file may not take: MkDocs' own, helsekb's generated views, and
+Windows device names (zip users)."""
 
 
 def slugify(text: str, max_len: int = MAX_SLUG) -> str:

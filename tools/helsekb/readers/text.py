@@ -28,7 +28,7 @@ from helsekb.model import (
 )
 from helsekb.readers import chrome
 from helsekb.readers.base import ReaderError, ReadResult, SourceEntry
-from helsekb.readers.clean import clean_inline, decode_text, parse_nb_date
+from helsekb.readers.clean import clean_inline, decode_text, parse_nb_date, safe_href
 from helsekb.readers.doctype import document_type_from_url
 from helsekb.report import Diagnostic, Level
 
@@ -166,7 +166,7 @@ def _result(
         sections.append(
             Section(SectionKind.SUPPLEMENTARY, SUPPLEMENTARY_TITLE, _blocks(supplementary, entry))
         )
-    url = entry.url or meta.url
+    url = entry.url or (meta.url if safe_href(meta.url) and meta.url.startswith("http") else "")
     if meta.url and not entry.url and "helsedirektoratet.no" not in meta.url:
         diagnostics.append(
             Diagnostic(

@@ -6,7 +6,17 @@ import json
 from datetime import date
 from typing import Any
 
-from helsekb.model import Block, BlockType, Document, KnowledgeBase, ListItem, Page, Reference
+from helsekb.enrichers.crosslinks import is_external, runs
+from helsekb.model import (
+    BibItem,
+    Block,
+    BlockType,
+    Document,
+    KnowledgeBase,
+    ListItem,
+    Page,
+    Reference,
+)
 
 SCHEMA = 1
 
@@ -46,25 +56,46 @@ def _reference(r: Reference) -> dict[str, Any]:
         "year": r.year,
         "title": r.title,
         "container": r.container,
+        "volume": r.volume,
+        "issue": r.issue,
+        "pages": r.pages,
         "url": r.url,
         "doi": r.doi,
+        "accessed": r.accessed,
+        "kind": r.kind or None,
     }
 
 
 def _links(page: Page) -> list[dict[str, Any]]:
-    spans = [s for b in page.blocks() for s in b.spans]
-    spans += [s for b in page.blocks() for i in _walk(b.items) for s in i.spans]
-    return [{"text": s.text, "href": s.href, "internal": False} for s in spans if s.href]
+    """Every link: internal ones as docs-relative ``path#anchor``, with what kind it is."""
+    spans = [s for run in runs(page) for s in run.spans if s.href]
+    return [_link(s.text, s.href, page.path) for s in spans if s.href]
 
 
-def _walk(items: list[ListItem]) -> list[ListItem]:
-    out: list[ListItem] = []
-    stack = list(reversed(items))
-    while stack:
-        item = stack.pop()
-        out.append(item)
-        stack.extend(reversed(item.children))
-    return out
+def _link(text: str, href: str, path: str) -> dict[str, Any]:
+    internal = not is_external(href)
+    target = f"{path}{href}" if href.startswith("#") else href
+    if href.startswith("#ref-"):
+        kind = "citation"
+    elif "lovdata.no/" in href:
+        kind = "law"
+    else:
+        kind = "internal" if internal else "external"
+    return {"text": text, "href": target, "internal": internal, "kind": kind}
+
+
+def _page_id(place: str) -> str:
+    return place.split("#")[0].removesuffix(".md")
+
+
+def _bib_item(item: BibItem) -> dict[str, Any]:
+    return {
+        **_reference(item.reference),
+        "id": item.id,
+        "cited_by": list(dict.fromkeys(_page_id(p) for p in item.cited_by)),
+        "cited_at": item.cited_by,
+        "listed_in": [_page_id(p) for p in item.listed_in],
+    }
 
 
 def _page(page: Page) -> dict[str, Any]:
@@ -87,8 +118,12 @@ def _page(page: Page) -> dict[str, Any]:
             for s in page.sections
         ],
         "references": [_reference(r) for r in page.references],
-        "citations": [],
+        "citations": [
+            {"text": c.text, "reference": c.reference, "anchor": c.anchor or None}
+            for c in page.citations
+        ],
         "links": _links(page),
+        "related": [{"page": _page_id(r.path), "reasons": r.reasons} for r in page.related],
     }
 
 
@@ -108,6 +143,7 @@ def render_kb(kb: KnowledgeBase) -> str:
         "schema": SCHEMA,
         "documents": [_document(d) for d in kb.documents],
         "abbreviations": dict(sorted(kb.abbreviations.items())),
-        "bibliography": [],
+        "bibliography": [_bib_item(item) for item in kb.bibliography],
+        "topics": [{"name": t.name, "places": t.places} for t in kb.topics],
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

@@ -3,11 +3,13 @@
 Source text is untrusted: it may contain Markdown, HTML, attr_list braces or abbreviation
 definitions. Every character that could start syntax is backslash-escaped (the site
 enables ``pymdownx.escapeall``, so any escaped character renders as itself), and link
-targets are percent-encoded.
+targets are percent-encoded. Internal targets are docs-relative in the model and written
+relative to the page being written; external ones are marked ``.kb-external``.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from urllib.parse import quote
 
@@ -15,6 +17,8 @@ from helsekb.model import Block, BlockType, ListItem, Span
 
 _ALWAYS = re.compile(r"([\\`*_\[\]<>&{}|~^#$=])")
 _LINE_START = re.compile(r"^(\s*)([-+:!>?]|\d+[.)])")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+EXTERNAL = "{: .kb-external }"
 
 
 def escape(text: str) -> str:
@@ -32,35 +36,58 @@ def link_target(href: str) -> str:
     return quote(href, safe="/:?#[]@!$&'*+,;=%~-._")
 
 
-def inline(spans: list[Span]) -> str:
+def relative(href: str, base: str) -> str:
+    """A docs-relative target as seen from the page at docs-relative path ``base``."""
+    if not base or _SCHEME.match(href) or href.startswith("#"):
+        return href
+    path, hash_, fragment = href.partition("#")
+    return posixpath.relpath(path, posixpath.dirname(base) or ".") + hash_ + fragment
+
+
+def link(text: str, href: str, base: str = "") -> str:
+    """``[text](target)``, marked external when the target is another site."""
+    mark = EXTERNAL if _SCHEME.match(href) else ""
+    return f"[{text}]({link_target(relative(href, base))}){mark}"
+
+
+def inline(spans: list[Span], base: str = "") -> str:
     parts = []
     for span in spans:
         text = escape(span.text)
-        parts.append(f"[{text}]({link_target(span.href)})" if span.href and text else text)
+        parts.append(link(text, span.href, base) if span.href and text else text)
     return "".join(parts).strip()
 
 
-def block(b: Block, heading_base: int) -> str:
-    """One block as Markdown; ``heading_base`` is the level of a level-1 subheading."""
+def anchored(text: str, anchor: str) -> str:
+    """``text`` with an attribute line giving it the id ``anchor`` (attr_list)."""
+    return f"{text}\n{{: #{anchor} }}" if anchor and text else text
+
+
+def block(b: Block, heading_base: int, base: str = "") -> str:
+    """One block as Markdown; ``heading_base`` is the level of a level-1 subheading.
+
+    ``base`` is the docs-relative path of the page being written (for relative links).
+    """
     if b.type is BlockType.HEADING:
-        return "#" * min(6, heading_base + b.level - 1) + " " + inline(b.spans)
+        return "#" * min(6, heading_base + b.level - 1) + " " + inline(b.spans, base)
     if b.type is BlockType.LIST:
-        return "\n".join(_items(b.items, 0, b.ordered))
+        return "\n".join(_items(b.items, 0, b.ordered, base))
     if b.type is BlockType.NOTICE:
-        return '!!! info ""\n\n' + indent(inline(b.spans))
-    return inline(b.spans)
+        return '!!! info ""\n\n' + indent(anchored(inline(b.spans, base), b.anchor))
+    return anchored(inline(b.spans, base), b.anchor)
 
 
-def _items(items: list[ListItem], depth: int, ordered: bool) -> list[str]:
+def _items(items: list[ListItem], depth: int, ordered: bool, base: str) -> list[str]:
     pad = "    " * depth
     out: list[str] = []
     for n, item in enumerate(items, start=1):
         marker = f"{n}." if ordered else "-"
-        out.append(f"{pad}{marker} {inline(item.spans)}")
-        out.extend(f"\n{pad}    {inline(more)}" for more in item.continuation)
+        first = anchored(inline(item.spans, base), item.anchor)
+        out.append(f"{pad}{marker} " + first.replace("\n", f"\n{pad}    "))
+        out.extend(f"\n{pad}    {inline(more, base)}" for more in item.continuation)
         if item.continuation and item.children:
             out.append("")
-        out.extend(_items(item.children, depth + 1, False))
+        out.extend(_items(item.children, depth + 1, False, base))
     return out
 
 

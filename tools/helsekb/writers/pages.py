@@ -5,9 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from helsekb.model import Document, KnowledgeBase, Page, Section, SectionKind
+from helsekb.model import Document, KnowledgeBase, Page, Related, Section, SectionKind
 from helsekb.writers import frontmatter
-from helsekb.writers.markdown import block, escape, indent
+from helsekb.writers.markdown import block, escape, indent, link
+from helsekb.writers.nav import title as html_title
+
+VIEWS = (
+    ("bibliografi/index.md", "Bibliografi", "alle referanser, med BibTeX og RIS"),
+    ("forkortelser/index.md", "Forkortelser og begreper", "forkortelser forklart"),
+    ("temaer/index.md", "Temaer", "sentrale begreper og hvor de omtales"),
+)
+"""The generated overview pages (writers/views.py): path, title, what they offer."""
 
 ADMONITION_TYPE = {
     SectionKind.PRAKTISK: "praktisk",
@@ -18,12 +26,13 @@ ADMONITION_TYPE = {
 """Sections shown collapsed, by the admonition type the site styles."""
 
 REFERENCES_TITLE = "Referanser"
+SEE_ALSO_TITLE = "Se også"
 
 
 def page_meta(doc: Document, page: Page) -> dict[str, Any]:
     return {
         "kind": "page",
-        "title": page.title,
+        "title": html_title(page.title),
         "document": doc.title,
         "document_slug": doc.slug,
         "document_type": doc.type,
@@ -45,19 +54,36 @@ def page_meta(doc: Document, page: Page) -> dict[str, Any]:
 
 def render_page(doc: Document, page: Page) -> str:
     parts = [frontmatter.render(page_meta(doc, page)) + f"\n# {escape(page.title)}"]
-    parts.extend(_section(s) for s in page.sections if s.blocks)
+    parts.extend(_section(s, page.path) for s in page.sections if s.blocks)
+    if page.related:
+        parts.append(see_also(page.related, page.path))
     if page.references:
         parts.append(f"## {REFERENCES_TITLE}")
         parts.extend(f"{escape(r.raw)}\n{{: #{r.id} .kb-reference }}" for r in page.references)
+    if page.glossary:
+        parts.append(abbreviations(page.glossary))
     return "\n\n".join(parts) + "\n"
 
 
-def _section(section: Section) -> str:
+def see_also(related: list[Related], base: str) -> str:
+    """The *Se også* list: each related page and why (kept out of the search index)."""
+    items = [
+        f"- {link(escape(r.title), r.path, base)} – {escape('; '.join(r.reasons))}" for r in related
+    ]
+    return f"## {SEE_ALSO_TITLE} {{: .kb-see-also data-search-exclude }}\n\n" + "\n".join(items)
+
+
+def abbreviations(glossary: dict[str, str]) -> str:
+    """Python-Markdown ``abbr`` definitions: tooltips wherever the abbreviation occurs."""
+    return "\n".join(f"*[{abbr}]: {text}" for abbr, text in sorted(glossary.items()))
+
+
+def _section(section: Section, base: str) -> str:
     kind = ADMONITION_TYPE.get(section.kind)
     if kind is None:
         head = [f"## {escape(section.title)}"] if section.title else []
-        return "\n\n".join(head + [block(b, 2) for b in section.blocks])
-    body = "\n\n".join(block(b, 3) for b in section.blocks)
+        return "\n\n".join(head + [block(b, 2, base) for b in section.blocks])
+    body = "\n\n".join(block(b, 3, base) for b in section.blocks)
     title = section.title.replace('"', "”")
     return f'??? {kind} "{escape(title)}"\n\n{indent(body)}'
 
@@ -65,13 +91,13 @@ def _section(section: Section) -> str:
 def render_document_index(doc: Document) -> str:
     meta = {
         "kind": "document",
-        "title": doc.title,
+        "title": html_title(doc.title),
         "document_type": doc.type,
         "status": doc.status,
         "source_url": doc.source_url,
     }
     parts = [frontmatter.render(meta) + f"\n# {escape(doc.title)}"]
-    parts.extend(_section(s) for s in doc.intro if s.blocks)
+    parts.extend(_section(s, f"{doc.slug}/index.md") for s in doc.intro if s.blocks)
     parts.append("## Innhold")
     parts.append(_contents(doc))
     return "\n\n".join(parts) + "\n"
@@ -91,7 +117,14 @@ def _contents(doc: Document) -> str:
 
 
 def render_chapter_index(doc: Document, chapter: str, pages: list[Page]) -> str:
-    meta = {"kind": "chapter", "title": chapter, "document": doc.title, "document_slug": doc.slug}
+    meta = {
+        "kind": "chapter",
+        "title": html_title(chapter),
+        "document": doc.title,
+        "document_slug": doc.slug,
+        "document_type": doc.type,
+        "status": doc.status,
+    }
     links = "\n".join(f"- [{escape(p.title)}]({p.slug}.md)" for p in pages)
     return f"{frontmatter.render(meta)}\n# {escape(chapter)}\n\n{links}\n"
 
@@ -103,7 +136,11 @@ def render_home(kb: KnowledgeBase) -> str:
         "samlet for lesing uten nett."
     )
     items = "\n".join(_home_item(doc) for doc in kb.documents)
-    return f"{frontmatter.render(meta)}\n# {meta['title']}\n\n{intro}\n\n{items}\n"
+    views = "\n".join(f"- [{title}]({path}) – {about}" for path, title, about in VIEWS)
+    return (
+        f"{frontmatter.render(meta)}\n# {meta['title']}\n\n{intro}\n\n{items}\n\n"
+        f"## Oppslag\n\n{views}\n"
+    )
 
 
 def _home_item(doc: Document) -> str:
