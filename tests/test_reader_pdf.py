@@ -30,7 +30,8 @@ PAGE_TITLES = [
 ]
 SH = (
     "Spesialisthelsetjenesten i Oslo universitetssykehus, Akershus universitetssykehus, "
-    "Lovisenberg diakonale sykehus og Diakonhjemmet sykehus for"
+    "Lovisenberg diakonale sykehus og Diakonhjemmet sykehus for Psykisk helsevern voksne, "
+    "Psykisk helsevern for barn og unge, Tverrfaglig spesialisert rusbehandling"
 )
 ABBREVIATIONS = {"EPJ": "Elektronisk pasientjournal", "FL": "Fastlege(r)", "SH": SH}
 TOC_ONLY = ("Innhold", "4. Vedlegg", "Veiledning for henvisninger til pakkeforløp")
@@ -193,7 +194,11 @@ def test_intro_holds_tagline_and_abbreviation_list(result: ReadResult) -> None:
     )
     assert forkortelser.title == "Forkortelser"
     (block,) = forkortelser.blocks
-    assert [i.text for i in block.items] == [f"{k}: {v}" for k, v in ABBREVIATIONS.items()]
+    assert [i.text for i in block.items] == [
+        "EPJ: Elektronisk pasientjournal",
+        "FL: Fastlege(r)",
+        f"SH: {SH.split(' for ')[0]} for",
+    ]
     assert [c.text for c in block.items[2].children] == [
         "Psykisk helsevern voksne,",
         "Psykisk helsevern for barn og unge",

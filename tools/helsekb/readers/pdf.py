@@ -285,8 +285,14 @@ def _abbreviation_list(blocks: list[Block], abbreviations: dict[str, str]) -> Bl
             items.append(ListItem(block.spans, provenance=block.provenance))
     for item in items:
         if match := _ABBREVIATION.fullmatch("".join(s.text for s in item.spans)):
-            abbreviations.setdefault(match[1], match[2])
+            abbreviations.setdefault(match[1], _expansion(match[2], item.children))
     return Block(BlockType.LIST, items=items, provenance=blocks[0].provenance if blocks else None)
+
+
+def _expansion(text: str, children: list[ListItem]) -> str:
+    """An entry's expansion with the list that completes it ("… sykehus for" + its items)."""
+    parts = [c.text.strip().rstrip(",") for c in children]
+    return f"{text} {', '.join(parts)}" if parts else text
 
 
 def _drop_contents(lines: list[Line]) -> list[Line]:
