@@ -50,6 +50,9 @@ KILL_POINTS = {
 }
 
 
+LATE_POINTS = {"staging-half", "staging-full"}
+
+
 @pytest.fixture(scope="module")
 def small_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = tmp_path_factory.mktemp("few")
@@ -93,7 +96,8 @@ def test_sigkill_leaves_previous_docs_complete(
     assert not pipeline.convert(small_sources, out).failed
     before = tree(out)
     killed = run_and_kill(big_sources, out, KILL_POINTS[point])
-    assert killed, f"the run ended before the kill point {point!r}"
+    # Late points race the swap itself: a run that finished first must have left a whole tree.
+    assert killed or point in LATE_POINTS, f"the run ended before the kill point {point!r}"
     now = tree(out)
     if now != before:  # the swap happened before the kill: then the new tree is whole
         assert len([p for p in now if p.endswith(".md")]) > 4 * COPIES

@@ -20,7 +20,8 @@ PDF = "pakkeforlop-psykisk-helse-og-rus-fastleger-og-spesialisthelsetjeneste.pdf
 FL = "Fastlege(r)"
 SH = (
     "Spesialisthelsetjenesten i Oslo universitetssykehus, Akershus universitetssykehus, "
-    "Lovisenberg diakonale sykehus og Diakonhjemmet sykehus for"
+    "Lovisenberg diakonale sykehus og Diakonhjemmet sykehus for Psykisk helsevern voksne, "
+    "Psykisk helsevern for barn og unge, Tverrfaglig spesialisert rusbehandling"
 )
 
 

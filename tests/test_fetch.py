@@ -23,7 +23,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helsekb import changes, pipeline
+from helsekb import pipeline
 from helsekb.fetch import Outcome, Session, SetupError, fetch_sources, load_config
 from helsekb.fetch.cli import register
 from helsekb.fetch.http import retry_after
@@ -194,15 +194,15 @@ def test_manifest_is_deterministic(
     assert texts[0] == texts[1]
 
 
-def _convert(src: Path, work: Path) -> dict[str, Any]:
-    """Convert the fetched files (not the fetch catalogue) and return kb.json."""
+def _convert(src: Path, docs: Path) -> None:
+    """Convert the fetched files (not the fetch catalogue) into ``docs`` (kept between runs)."""
+    work = docs.parent / "src"
     shutil.rmtree(work, ignore_errors=True)
-    (work / "src").mkdir(parents=True)
+    work.mkdir(parents=True)
     for name in fetched_files(src):
-        shutil.copy(src / name, work / "src" / name)
-    report = pipeline.convert(work / "src", work / "docs")
+        shutil.copy(src / name, work / name)
+    report = pipeline.convert(work, docs)
     assert not report.failed, [str(d) for d in report.all_diagnostics()]
-    return json.loads((work / "docs" / "kb.json").read_text(encoding="utf-8"))
 
 
 def test_second_run_downloads_only_the_changed_page_and_endringer_shows_it(
@@ -210,7 +210,8 @@ def test_second_run_downloads_only_the_changed_page_and_endringer_shows_it(
 ) -> None:
     src = catalogue(tmp_path / "src", server, site_documents(server))
     run(src, transport)
-    before = _convert(src, tmp_path / "first")
+    docs = tmp_path / "convert" / "docs"
+    _convert(src, docs)
     mtimes = {name: (src / name).stat().st_mtime_ns for name in CRAWLED}
     page = server.routes[FASTLEGEN]
     assert OLD_SENTENCE.encode() in page.body
@@ -229,20 +230,19 @@ def test_second_run_downloads_only_the_changed_page_and_endringer_shows_it(
         assert (src / name).stat().st_mtime_ns == mtimes[name], name
     assert NEW_SENTENCE.encode() in (src / FASTLEGEN_FILE).read_bytes()
 
-    found = changes.compare(before, _convert(src, tmp_path / "second"))
-    assert (len(found.added), len(found.removed), len(found.changed)) == (0, 0, 1)
-    changed = found.changed[0]
-    assert changed.title.startswith("Fastlegen bør igangsette og koordinere tiltak")
-    removed = [
-        line for line in changed.diff.splitlines() if line.startswith("-") and line[1:2] != "-"
-    ]
-    added = [
-        line for line in changed.diff.splitlines() if line.startswith("+") and line[1:2] != "+"
-    ]
+    _convert(src, docs)
+    log = json.loads((docs / "endringer" / "endringer.json").read_text(encoding="utf-8"))
+    assert len(log) == 1 and (log[0]["added"], log[0]["removed"]) == ([], [])
+    (changed,) = log[0]["changed"]
+    assert changed["title"].startswith("Fastlegen bør igangsette og koordinere tiltak")
+    diff = changed["diff"].splitlines()
+    removed = [line for line in diff if line.startswith("-") and line[1:2] != "-"]
+    added = [line for line in diff if line.startswith("+") and line[1:2] != "+"]
     assert (removed, added) == ([f"-{OLD_SENTENCE}"], [f"+{NEW_SENTENCE}"])
-    page_md = changes.render_markdown(found)
-    assert "## Endrede sider (1)" in page_md and "Nye sider" not in page_md
+    page_md = (docs / "endringer" / "index.md").read_text(encoding="utf-8")
+    assert "### Endrede sider (1)" in page_md and "Nye sider" not in page_md
     assert "Fjernede sider" not in page_md and f"+{NEW_SENTENCE}" in page_md
+    assert NEW_SENTENCE in (docs / "endringer" / "feed.xml").read_text(encoding="utf-8")
 
 
 # Limits and failures ----------------------------------------------------------------------

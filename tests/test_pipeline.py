@@ -16,7 +16,7 @@ PDF = "pakkeforlop-psykisk-helse-og-rus-fastleger-og-spesialisthelsetjeneste.pdf
 FRONT_MATTER_KEYS = {
     "kind", "title", "document", "document_slug", "document_type", "chapter", "status",
     "hearing_notice", "hearing_deadline", "last_reviewed", "last_reviewed_text", "first_published",
-    "retrieved", "source_url", "source_file", "cite_as", "roles", "tags",
+    "retrieved", "changed", "source_url", "source_file", "cite_as", "roles", "tags",
 }  # fmt: skip
 
 

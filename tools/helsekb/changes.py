@@ -158,20 +158,25 @@ def page_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
 
 def render_markdown(changes: Changes, link_prefix: str = "") -> str:
     """The *Endringer* page body; ``link_prefix`` leads from that page to the docs root."""
-    out = ["# Endringer", ""]
+    return f"# Endringer\n\n{render_section(changes, link_prefix)}"
+
+
+def render_section(changes: Changes, link_prefix: str = "", level: int = 2) -> str:
+    """One set of changes, grouped (new, removed, changed) under headings of ``level``."""
     if not changes.all():
-        return "\n".join([*out, "Ingen endringer siden forrige konvertering.", ""])
+        return "Ingen endringer siden forrige konvertering.\n"
     groups = (
         ("Nye sider", changes.added),
         ("Fjernede sider", changes.removed),
         ("Endrede sider", changes.changed),
     )
+    out: list[str] = []
     for heading, pages in groups:
         if not pages:
             continue
-        out += [f"## {heading} ({len(pages)})", ""]
+        out += [f"{'#' * level} {heading} ({len(pages)})", ""]
         if heading == "Endrede sider":
-            out += [line for page in pages for line in _changed_page(page, link_prefix)]
+            out += [ln for page in pages for ln in _changed_page(page, link_prefix, level + 1)]
         else:
             out += [*(_listed(page, link_prefix) for page in pages), ""]
     return "\n".join(out)
@@ -182,9 +187,9 @@ def _listed(page: PageChange, link_prefix: str) -> str:
     return f"- {_link(page, link_prefix)}" + (f" – {escape(reviewed)}" if reviewed else "")
 
 
-def _changed_page(page: PageChange, link_prefix: str) -> list[str]:
+def _changed_page(page: PageChange, link_prefix: str, level: int = 3) -> list[str]:
     fence = fence_for(page.diff)
-    out = [f"### {_link(page, link_prefix)}", ""]
+    out = [f"{'#' * level} {_link(page, link_prefix)}", ""]
     if page.last_reviewed:
         out += [escape(reviewed_text(page)), ""]
     return [*out, f"{fence}diff", page.diff, fence, ""]
@@ -227,17 +232,26 @@ def render_atom(
     Entry ids are ``urn:helsekb:<kind>:<page id>:<text hash>``: the same change gives the
     same id in every build. Page links are given only with ``site_url``.
     """
-    stamp = _stamp(now)
+    return render_atom_log([(now, changes)], role, site_url)
+
+
+def render_atom_log(
+    dated: list[tuple[datetime, Changes]], role: str | None = None, site_url: str = ""
+) -> str:
+    """An Atom 1.0 feed of several dated change sets (newest first), each entry stamped
+    with its own date; the feed is as new as its newest entry."""
+    stamps = [_stamp(when) for when, _ in dated]
     feed = ET.Element("feed", {"xmlns": ATOM_NS})
     suffix = f":rolle:{quote(role, safe='')}" if role else ""
     _sub(feed, "id", f"urn:helsekb:endringer{suffix}")
     _sub(feed, "title", FEED_TITLE + (f" ({role})" if role else ""))
-    _sub(feed, "updated", stamp)
+    _sub(feed, "updated", max(stamps, default="1970-01-01T00:00:00Z"))
     ET.SubElement(_sub(feed, "author"), "name").text = "helsekb"
     if site_url:
         ET.SubElement(feed, "link", {"rel": "alternate", "href": site_url})
-    for page in changes.for_role(role).all():
-        _entry(feed, page, stamp, site_url)
+    for stamp, (_, found) in zip(stamps, dated, strict=True):
+        for page in found.for_role(role).all():
+            _entry(feed, page, stamp, site_url)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, "unicode") + "\n"
 

@@ -16,7 +16,14 @@ from lxml import html as lxml_html
 from helsekb.readers.clean import clean_inline, sentences
 from helsekb.writers import frontmatter
 
-EXTENSIONS = ["admonition", "pymdownx.details", "pymdownx.escapeall", "attr_list", "abbr"]
+EXTENSIONS = [
+    "admonition",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    "pymdownx.escapeall",
+    "attr_list",
+    "abbr",
+]
 EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     "pymdownx.escapeall": {"hardbreak": False, "nbsp": False}
 }

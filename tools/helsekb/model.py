@@ -212,6 +212,8 @@ class Page:
     """The source's own line, e.g. "Siste faglige endring: 16. februar 2024"."""
     first_published: date | None = None
     retrieved: date | None = None
+    changed: date | None = None
+    """When a conversion last found this page new or changed (from the change log)."""
     source_url: str = ""
     cite_as: str = ""
     abbreviations: dict[str, str] = field(default_factory=dict)

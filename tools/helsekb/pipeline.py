@@ -7,11 +7,14 @@ a run with no error is written, into a staging directory that is then swapped in
 from __future__ import annotations
 
 import html
+import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from helsekb import catalogue, fidelity, fsutil
+from helsekb import SITE_URL_ENV, catalogue, fidelity, fsutil, history
 from helsekb.enrichers import citations, crosslinks, glossary, laws, references, related, topics
 from helsekb.model import HOERINGSUTKAST, Document, KnowledgeBase, Page
 from helsekb.readers import ReaderError, ReadResult, SourceEntry, infer_format, reader_for
@@ -143,9 +146,10 @@ def _attach(run: RunReport, diagnostics: list[Diagnostic]) -> None:
         (report.diagnostics if report else run.diagnostics).append(diagnostic)
 
 
-def render(kb: KnowledgeBase) -> dict[str, str]:
-    """Every output file, docs-relative path -> content."""
+def render(kb: KnowledgeBase, log: list[dict[str, Any]] | None = None) -> dict[str, str]:
+    """Every output file, docs-relative path -> content (with the change log's pages)."""
     files = {"index.md": pages.render_home(kb), "kb.json": export.render_kb(kb)}
+    files.update(history.render(log or [], os.environ.get(SITE_URL_ENV, "")))
     files.update(views.render_views(kb))
     for doc in kb.documents:
         files[f"{doc.slug}/index.md"] = pages.render_document_index(doc)
@@ -215,6 +219,14 @@ def write(files: dict[str, str], out: Path) -> None:
         fsutil.replace_dir(tmp, out)
 
 
+def _log_changes(kb: KnowledgeBase, out: Path) -> list[dict[str, Any]]:
+    """Compare with the previous conversion in ``out``; mark the pages that changed."""
+    snapshot, log = history.load(out)
+    log = history.update(snapshot, log, json.loads(export.render_kb(kb)), history.today())
+    history.mark_changed(kb, log)
+    return log
+
+
 def convert(sources_dir: Path, out: Path, progress: Progress | None = None) -> RunReport:
     """Convert every source in ``sources_dir`` into ``out``; ``out`` is untouched on failure."""
     run = RunReport()
@@ -235,7 +247,7 @@ def convert(sources_dir: Path, out: Path, progress: Progress | None = None) -> R
     sources, run.files = read_all(entries, progress)
     kb = assemble(sources)
     _attach(run, enrich(kb))
-    files = render(kb)
+    files = render(kb, _log_changes(kb, out))
     check_fidelity(sources, kb, files)
     if not run.failed:
         write(files, out)

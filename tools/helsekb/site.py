@@ -20,9 +20,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils import get_build_datetime
 
+from helsekb import SITE_URL_ENV
 from helsekb.fsutil import replace_dir, staging_dir
 
-SITE_URL_ENV = "HELSEKB_SITE_URL"
 _MAX_REPORTED = 10
 
 

@@ -24,3 +24,26 @@
     }
   });
 })();
+
+// helsekb: warn when this copy is old. The footer carries the build day and the age (in
+// days, mkdocs.yml extra.stale_after_days) after which a copy may be out of date.
+(function () {
+  var credit = document.querySelector(".kb-credit[data-built]");
+  var target = document.querySelector(".md-content__inner");
+  if (!credit || !target) {
+    return;
+  }
+  var built = new Date(credit.getAttribute("data-built") + "T00:00:00Z");
+  var limit = parseInt(credit.getAttribute("data-stale-after"), 10);
+  var age = Math.floor((Date.now() - built.getTime()) / 86400000);
+  if (isNaN(age) || isNaN(limit) || age <= limit) {
+    return;
+  }
+  var banner = document.createElement("div");
+  banner.className = "kb-stale";
+  banner.setAttribute("role", "note");
+  banner.textContent =
+    "Denne kopien ble bygget for " + age + " dager siden (" + credit.getAttribute("data-built-text") +
+    ") og kan være utdatert. Sjekk helsedirektoratet.no for gjeldende versjon.";
+  target.insertBefore(banner, target.firstChild);
+})();

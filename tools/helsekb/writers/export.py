@@ -111,6 +111,7 @@ def _page(page: Page) -> dict[str, Any]:
         "last_reviewed": _iso(page.last_reviewed),
         "first_published": _iso(page.first_published),
         "retrieved": _iso(page.retrieved),
+        "changed": _iso(page.changed),
         "cite_as": page.cite_as or None,
         "roles": page.roles,
         "sections": [

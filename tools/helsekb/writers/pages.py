@@ -44,6 +44,7 @@ def page_meta(doc: Document, page: Page) -> dict[str, Any]:
         "last_reviewed_text": page.last_reviewed_text,
         "first_published": page.first_published,
         "retrieved": page.retrieved,
+        "changed": page.changed,
         "source_url": page.source_url,
         "source_file": page.source_file,
         "cite_as": page.cite_as,
