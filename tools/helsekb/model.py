@@ -214,6 +214,8 @@ class Page:
     retrieved: date | None = None
     changed: date | None = None
     """When a conversion last found this page new or changed (from the change log)."""
+    field_sources: dict[str, str] = field(default_factory=dict)
+    """For a page merged from several sources of one URL: field -> the source file it came from."""
     source_url: str = ""
     cite_as: str = ""
     abbreviations: dict[str, str] = field(default_factory=dict)

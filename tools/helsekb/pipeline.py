@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helsekb import SITE_URL_ENV, catalogue, fidelity, fsutil, history
+from helsekb import SITE_URL_ENV, catalogue, fidelity, fsutil, history, merge
 from helsekb.enrichers import citations, crosslinks, glossary, laws, references, related, topics
 from helsekb.model import HOERINGSUTKAST, Document, KnowledgeBase, Page
 from helsekb.readers import ReaderError, ReadResult, SourceEntry, infer_format, reader_for
 from helsekb.readers.clean import MAX_SOURCE_BYTES
 from helsekb.report import Diagnostic, FileReport, Level, RunReport
 from helsekb.slug import slugify, unique
-from helsekb.writers import export, frontmatter, nav, pages, views
+from helsekb.writers import export, frontmatter, nav, pages, search_index, views
 
 Progress = Callable[[str], None]
 
@@ -77,9 +77,11 @@ def read_one(entry: SourceEntry) -> ReadResult:
 
 
 def assemble(sources: list[Source]) -> KnowledgeBase:
-    """Group pages into documents (catalogue order) and give every file a unique path."""
+    """Group pages into documents (catalogue order), merge pages that several sources give
+    for one URL (``merge.PRECEDENCE``), and give every file a unique path."""
     kb = KnowledgeBase()
     by_title: dict[str, Document] = {}
+    merged_away = _merge_same_url(sources)
     for src in sources:
         ref = src.result.document
         title = src.entry.document or ref.title
@@ -92,11 +94,28 @@ def assemble(sources: list[Source]) -> KnowledgeBase:
         if ref.status == HOERINGSUTKAST:
             doc.status = HOERINGSUTKAST
         doc.intro.extend(src.result.intro)
-        doc.pages.extend(src.result.pages)
+        doc.pages.extend(p for p in src.result.pages if id(p) not in merged_away)
         for page in src.result.pages:
             kb.abbreviations.update(page.abbreviations)
     _assign_paths(kb)
+    for page, survivor in merged_away.values():
+        page.path = survivor.path
     return kb
+
+
+def _merge_same_url(sources: list[Source]) -> dict[int, tuple[Page, Page]]:
+    """Merge pages that several sources give for one URL; id(merged-away page) -> (it, survivor)."""
+    by_url: dict[str, list[tuple[str, Page]]] = {}
+    for src in sources:
+        for page in src.result.pages:
+            if key := merge.url_key(page.source_url):
+                by_url.setdefault(key, []).append((src.entry.format, page))
+    merged_away: dict[int, tuple[Page, Page]] = {}
+    for group in by_url.values():
+        if len(group) > 1:
+            survivor = merge.merge(group)
+            merged_away.update({id(p): (p, survivor) for _, p in group[1:]})
+    return merged_away
 
 
 def _assign_paths(kb: KnowledgeBase) -> None:
@@ -162,6 +181,7 @@ def render(kb: KnowledgeBase, log: list[dict[str, Any]] | None = None) -> dict[s
             path = f"{doc.slug}/{members[0].chapter_slug}/index.md"
             files[path] = pages.render_chapter_index(doc, chapter, members)
     files[nav.NAV_FILE] = nav.render_nav(kb, _views(files))
+    files.update(search_index.render_index(kb, files))
     return files
 
 
@@ -177,11 +197,11 @@ def _views(files: dict[str, str]) -> list[tuple[str, str]]:
 
 def check_fidelity(sources: list[Source], kb: KnowledgeBase, files: dict[str, str]) -> None:
     """Record sentences kept per source; a lost sentence or leaked chrome is an error."""
-    doc_of = {id(p): d for d in kb.documents for p in d.pages}
+    doc_of = {p.path: d for d in kb.documents for p in d.pages}
     intro_of = {id(s): d for d in kb.documents for s in d.intro}
     for src in sources:
         written = [files[p.path] for p in src.result.pages]
-        docs = {doc_of[id(p)].slug for p in src.result.pages} | {
+        docs = {doc_of[p.path].slug for p in src.result.pages} | {
             intro_of[id(s)].slug for s in src.result.intro
         }
         written += [files[f"{slug}/index.md"] for slug in sorted(docs)]

@@ -112,6 +112,7 @@ def _page(page: Page) -> dict[str, Any]:
         "first_published": _iso(page.first_published),
         "retrieved": _iso(page.retrieved),
         "changed": _iso(page.changed),
+        "field_sources": page.field_sources or None,
         "cite_as": page.cite_as or None,
         "roles": page.roles,
         "sections": [
