@@ -1,0 +1,39 @@
+"""The fidelity check cannot be skipped: it runs on every source of every convert, before
+anything is written, and a sentence missing from what would be written fails the run."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import shutil
+from pathlib import Path
+
+from helsekb import catalogue, cli, pipeline
+from tests.conftest import SOURCES
+
+CAPTURE = "utmattelse--fastlegen-bor-igangsette-og-koordinere-tiltak.txt"
+SENTENCE = "Tiltakene bør tilpasses den enkelte pasients funksjonsnivå"
+
+
+def test_a_sentence_missing_from_the_written_page_is_an_error(tmp_path: Path) -> None:
+    shutil.copy(SOURCES / CAPTURE, tmp_path / CAPTURE)
+    entries, _ = catalogue.load(tmp_path)
+    sources, _ = pipeline.read_all(entries)
+    kb = pipeline.assemble(sources)
+    pipeline.enrich(kb)
+    files = pipeline.render(kb)
+    (page,) = kb.pages()
+    assert SENTENCE in files[page.path]
+    files[page.path] = files[page.path].replace(SENTENCE, "Noe annet")
+    pipeline.check_fidelity(sources, kb, files)
+    (report,) = [s.report for s in sources]
+    lost = [d.message for d in report.diagnostics if d.level == "error"]
+    assert len(lost) == 1 and lost[0].startswith(f"sentence lost: '{SENTENCE}")
+    assert report.sentences_kept == report.sentences_total - 1
+
+
+def test_there_is_no_switch_to_turn_it_off() -> None:
+    switches = re.compile(r"fidel|check|skip|lossy|unsafe|force", re.IGNORECASE)
+    assert not [p for p in inspect.signature(pipeline.convert).parameters if switches.search(p)]
+    helptext = cli._parser()._subparsers._group_actions[0].choices["convert"].format_help()
+    assert not switches.search(helptext)

@@ -1,0 +1,128 @@
+"""Bounds on reading a source: size, wall-clock time and memory, enforced in a worker process.
+
+Each source is read in a forked child process with an address-space limit (``setrlimit``),
+and the parent kills it when it runs past its time. That stops C code too (lxml, pdfminer),
+which ``signal.alarm`` could not. Up to ``workers`` children run at once and results come
+back in source order, so the output does not depend on which file finished first.
+
+Settings (environment variables, each with a default):
+
+- ``HELSEKB_READ_SECONDS`` (120): wall-clock seconds to read one source.
+- ``HELSEKB_READ_MEMORY_MB`` (2048): memory one source may take beyond what helsekb itself uses.
+- ``HELSEKB_MAX_TEXT_MB`` (16): largest text capture, HTML page or API item (PDFs: 64 MiB).
+- ``HELSEKB_READ_WORKERS`` (1): sources read at the same time.
+
+Where ``os.fork`` does not exist (Windows), sources are read in-process, size-checked only.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields
+
+from helsekb.readers import ReaderError, ReadResult, SourceEntry, infer_format, reader_for
+from helsekb.readers.clean import MAX_SOURCE_BYTES
+
+TEXT_FORMATS = {"capture": "a text capture", "html": "an HTML page", "hapi": "an API item"}
+"""Formats bounded by ``max_text_mb``, with what a file of that format is called."""
+_ENV = {
+    "seconds": "HELSEKB_READ_SECONDS",
+    "memory_mb": "HELSEKB_READ_MEMORY_MB",
+    "max_text_mb": "HELSEKB_MAX_TEXT_MB",
+    "workers": "HELSEKB_READ_WORKERS",
+}
+_HEAD = 2048
+
+
+class SettingError(ReaderError):
+    """A limit setting that is not a positive number; ``file`` is the variable's name."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    seconds: float = 120.0
+    memory_mb: int = 2048
+    max_text_mb: int = 16
+    workers: int = 1
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> Limits:
+        """The defaults, overridden by the ``HELSEKB_*`` variables that are set."""
+        values: dict[str, float | int] = {}
+        for f in fields(cls):
+            raw = env.get(_ENV[f.name], "").strip()
+            if raw:
+                values[f.name] = _positive(raw, _ENV[f.name], float if f.type == "float" else int)
+        return cls(**values)
+
+
+def _positive(raw: str, name: str, kind: type[float] | type[int]) -> float | int:
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = 0
+    if not 0 < value < math.inf:
+        noun = "number" if kind is float else "whole number"
+        raise SettingError(name, f"expected a {noun} greater than 0, got {raw!r}")
+    return value
+
+
+def prepare(entry: SourceEntry, limits: Limits) -> None:
+    """Checks that need no parsing (size, format); sets ``entry.format`` when inferred."""
+    if not entry.path.is_file():
+        raise ReaderError(entry.name, "file not found")
+    size = entry.path.stat().st_size
+    if size == 0:
+        raise ReaderError(entry.name, "empty file")
+    _check_size(entry.name, size, MAX_SOURCE_BYTES, "")
+    head = _read(entry, _HEAD)
+    entry.format = entry.format or infer_format(entry.name, head)
+    if entry.format in TEXT_FORMATS:
+        what = f" for {TEXT_FORMATS[entry.format]}, {_ENV['max_text_mb']}"
+        _check_size(entry.name, size, limits.max_text_mb * 2**20, what)
+    reader_for(entry.format)  # imported here once, not in every worker
+
+
+def _check_size(name: str, size: int, limit: int, what: str) -> None:
+    if size > limit:
+        found, most = size / 2**20, limit // 2**20
+        raise ReaderError(name, f"file too large ({found:.0f} MiB; limit {most} MiB{what})")
+
+
+def _read(entry: SourceEntry, size: int = -1) -> bytes:
+    try:
+        with entry.path.open("rb") as stream:
+            return stream.read(size)
+    except OSError as exc:
+        raise ReaderError(entry.name, f"cannot read the file ({exc.strerror})") from None
+
+
+def read_in_process(entry: SourceEntry) -> ReadResult:
+    """The reader itself, unbounded (inside a worker, or where there is no fork)."""
+    return reader_for(entry.format)(_read(entry), entry)
+
+
+def read_sources(
+    entries: list[SourceEntry], limits: Limits
+) -> Iterator[tuple[SourceEntry, ReadResult | ReaderError]]:
+    """Every entry with its result or its one error, in the entries' order."""
+    if not hasattr(os, "fork"):
+        for entry in entries:
+            yield entry, _in_process(entry, limits)
+        return
+    from helsekb.workers import WorkerPool
+
+    yield from WorkerPool(limits).run(entries)
+
+
+def _in_process(entry: SourceEntry, limits: Limits) -> ReadResult | ReaderError:
+    try:
+        prepare(entry, limits)
+        return read_in_process(entry)
+    except ReaderError as exc:
+        return exc
+    except Exception as exc:  # a reader bug must not stop the other files
+        detail = f"{type(exc).__name__}: {exc}"
+        return ReaderError(entry.name, f"reader failed unexpectedly ({detail}); please report")
