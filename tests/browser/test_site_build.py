@@ -209,21 +209,26 @@ def test_missing_home_page_is_one_clear_error(
 def test_role_entry_points_link_only_existing_role_pages(
     make_project: Callable[[Callable[[Path], None]], Path], built: BuiltSite, tmp_path: Path
 ) -> None:
-    def add_role_page(docs: Path) -> None:
-        (docs / "roller").mkdir()
-        (docs / "roller" / "fastlege.md").write_text(
-            "---\nkind: role\ntitle: For fastleger\n---\n\n# For fastleger\n", encoding="utf-8"
-        )
-        with (docs / ".nav.yml").open("a", encoding="utf-8") as nav:
-            nav.write("- For fastleger: roller/fastlege.md\n")
+    def entries(site: Path) -> list[tuple[str | None, str]]:
+        found = lxml.html.fromstring(_html(site, "index.html")).find_class("kb-role-entries")
+        return [(a.get("href"), a.text_content()) for a in found[0].iter("a")]
 
-    assert "helsekb: role entry points appear here" in _html(built.site, "index.html")
-    build_site(make_project(add_role_page), tmp_path / "site")
-    entries = lxml.html.fromstring(_html(tmp_path / "site", "index.html")).find_class(
-        "kb-role-entries"
-    )
-    assert [(a.get("href"), a.text_content()) for a in entries[0].iter("a")] == [
-        ("roller/fastlege.html", "For fastleger")
+    assert entries(built.site) == [
+        ("roller/fastlege.html", "For fastleger"),
+        ("roller/kommune.html", "For kommunen"),
+        ("roller/spesialisthelsetjenesten.html", "For spesialisthelsetjenesten"),
+    ]
+
+    def drop_specialist_page(docs: Path) -> None:
+        (docs / "roller" / "spesialisthelsetjenesten.md").unlink()
+        nav = (docs / ".nav.yml").read_text(encoding="utf-8")
+        kept = [ln for ln in nav.splitlines() if "roller/spesialisthelsetjenesten.md" not in ln]
+        (docs / ".nav.yml").write_text("\n".join(kept) + "\n", encoding="utf-8")
+
+    build_site(make_project(drop_specialist_page), tmp_path / "site")
+    assert [href for href, _ in entries(tmp_path / "site")] == [
+        "roller/fastlege.html",
+        "roller/kommune.html",
     ]
 
 
@@ -253,9 +258,7 @@ def test_role_badges_use_display_names(
     def add_roles(docs: Path) -> None:
         md = docs / target.rel.replace(".html", ".md")
         text = md.read_text(encoding="utf-8")
-        md.write_text(
-            text.replace("\nkind: page\n", "\nkind: page\nroles: [kommune, x<y]\n"), "utf-8"
-        )
+        md.write_text(re.sub(r"(?m)^roles:\n(?:- .*\n)+", "roles: [kommune, x<y]\n", text), "utf-8")
 
     build_site(make_project(add_roles), tmp_path / "site")
     badges = lxml.html.fromstring(_html(tmp_path / "site", target.rel)).find_class("kb-role")

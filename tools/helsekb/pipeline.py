@@ -15,13 +15,30 @@ from pathlib import Path
 from typing import Any
 
 from helsekb import SITE_URL_ENV, catalogue, fidelity, fsutil, history, merge
-from helsekb.enrichers import citations, crosslinks, glossary, laws, references, related, topics
+from helsekb.enrichers import (
+    citations,
+    crosslinks,
+    glossary,
+    laws,
+    references,
+    related,
+    roles,
+    topics,
+)
+from helsekb.limits import Limits, SettingError, read_sources
 from helsekb.model import HOERINGSUTKAST, Document, KnowledgeBase, Page
-from helsekb.readers import ReaderError, ReadResult, SourceEntry, infer_format, reader_for
-from helsekb.readers.clean import MAX_SOURCE_BYTES
+from helsekb.readers import ReaderError, ReadResult, SourceEntry
 from helsekb.report import Diagnostic, FileReport, Level, RunReport
 from helsekb.slug import slugify, unique
-from helsekb.writers import export, frontmatter, nav, pages, search_index, views
+from helsekb.writers import (
+    export,
+    frontmatter,
+    nav,
+    pages,
+    roleviews,
+    search_index,
+    views,
+)
 
 Progress = Callable[[str], None]
 
@@ -34,46 +51,38 @@ class Source:
 
 
 def read_all(
-    entries: list[SourceEntry], progress: Progress | None = None
+    entries: list[SourceEntry], progress: Progress | None = None, limits: Limits | None = None
 ) -> tuple[list[Source], list[FileReport]]:
-    """Read every source; a failure is reported and the other sources still convert."""
+    """Read every source, each bounded in size, time and memory (``limits.py``); a failure
+    is reported and the other sources still convert. Results come in ``entries`` order."""
+    try:
+        limits = limits or Limits.from_env()
+    except SettingError as exc:  # no source is read with a limit nobody meant
+        report = FileReport(exc.file)
+        report.diagnostics.append(Diagnostic(Level.ERROR, exc.file, exc.message))
+        return [], [report]
     sources, reports = [], []
-    for entry in entries:
+    for entry, outcome in read_sources(entries, limits):
         if progress:
             progress(entry.name)
         report = FileReport(entry.name)
         reports.append(report)
-        try:
-            result = read_one(entry)
-        except ReaderError as exc:
-            report.diagnostics.append(
-                Diagnostic(Level.ERROR, entry.name, exc.message, exc.location)
-            )
-            continue
-        except Exception as exc:  # a reader bug must not stop the other files
-            message = f"reader failed unexpectedly ({type(exc).__name__}: {exc}); please report"
-            report.diagnostics.append(Diagnostic(Level.ERROR, entry.name, message))
+        if isinstance(outcome, ReaderError):
+            error = Diagnostic(Level.ERROR, entry.name, outcome.message, outcome.location)
+            report.diagnostics.append(error)
             continue
         report.format = entry.format
-        report.diagnostics.extend(result.diagnostics)
-        sources.append(Source(entry, result, report))
+        report.diagnostics.extend(outcome.diagnostics)
+        sources.append(Source(entry, outcome, report))
     return sources, reports
 
 
-def read_one(entry: SourceEntry) -> ReadResult:
-    if not entry.path.is_file():
-        raise ReaderError(entry.name, "file not found")
-    size = entry.path.stat().st_size
-    if size == 0:
-        raise ReaderError(entry.name, "empty file")
-    if size > MAX_SOURCE_BYTES:
-        raise ReaderError(
-            entry.name,
-            f"file too large ({size / 2**20:.0f} MiB; limit {MAX_SOURCE_BYTES // 2**20} MiB)",
-        )
-    data = entry.path.read_bytes()
-    entry.format = entry.format or infer_format(entry.name, data)
-    return reader_for(entry.format)(data, entry)
+def read_one(entry: SourceEntry, limits: Limits | None = None) -> ReadResult:
+    """One source, bounded like every source of ``read_all``; its error is raised."""
+    ((_, outcome),) = read_sources([entry], limits or Limits.from_env())
+    if isinstance(outcome, ReaderError):
+        raise outcome
+    return outcome
 
 
 def assemble(sources: list[Source]) -> KnowledgeBase:
@@ -135,7 +144,7 @@ def _assign_paths(kb: KnowledgeBase) -> None:
 
 
 def enrich(kb: KnowledgeBase) -> list[Diagnostic]:
-    """Anchors, reference fields, links, glossary, topics, bibliography, Se også, in order.
+    """Anchors, reference fields, links, glossary, topics, roles, bibliography, Se også.
 
     Returns what a reader of the convert report should know: unresolved citations,
     ambiguous mentions, unexplained abbreviations (each naming its source file).
@@ -150,6 +159,7 @@ def enrich(kb: KnowledgeBase) -> list[Diagnostic]:
         diagnostics += crosslinks.link_mentions(kb)
         diagnostics += glossary.build_glossary(kb)
         topics.find_topics(kb)
+        roles.tag_roles(kb)
     except crosslinks.DataError as exc:
         return [Diagnostic(Level.ERROR, "helsekb/data", str(exc))]
     citations.build_bibliography(kb)
@@ -170,6 +180,7 @@ def render(kb: KnowledgeBase, log: list[dict[str, Any]] | None = None) -> dict[s
     files = {"index.md": pages.render_home(kb), "kb.json": export.render_kb(kb)}
     files.update(history.render(log or [], os.environ.get(SITE_URL_ENV, "")))
     files.update(views.render_views(kb))
+    files.update(roleviews.render_role_views(kb))
     for doc in kb.documents:
         files[f"{doc.slug}/index.md"] = pages.render_document_index(doc)
         chapters: dict[str, list[Page]] = {}

@@ -8,6 +8,10 @@ from pathlib import Path
 from helsekb.model import DocumentRef, Page, Section
 from helsekb.report import Diagnostic
 
+MAX_LIST_DEPTH = 8
+"""Deepest list nesting a reader returns: deeper items are kept as siblings at this depth,
+so every later recursive consumer (enrichers, writers, pickling) stays bounded."""
+
 
 class ReaderError(Exception):
     """A source that cannot be converted; the message says what is wrong, in one line."""

@@ -34,11 +34,15 @@ def decode_text(data: bytes, file: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         hint = ""
-        try:
-            data.decode("cp1252")
-            hint = "; it looks like windows-1252: re-save it as UTF-8"
-        except UnicodeDecodeError:
-            pass
+        head = data[:4096]
+        if head.count(b"\x00") * 4 > len(head):  # UTF-16 Latin text: every other byte is NUL
+            hint = "; it looks like UTF-16 without a byte-order mark: re-save it as UTF-8"
+        else:
+            try:
+                data.decode("cp1252")
+                hint = "; it looks like windows-1252: re-save it as UTF-8"
+            except UnicodeDecodeError:
+                pass
         raise ReaderError(
             file, f"not valid UTF-8 (byte 0x{data[exc.start]:02X} at offset {exc.start}){hint}"
         ) from None

@@ -21,13 +21,14 @@ from helsekb.model import (
     Provenance,
     Span,
 )
-from helsekb.readers.base import ReaderError
+from helsekb.readers.base import MAX_LIST_DEPTH, ReaderError
 from helsekb.readers.clean import clean_inline, safe_href
 
 DROP = (
     "script", "style", "iframe", "frame", "frameset", "object", "applet", "svg", "math",
-    "template", "noscript", "form", "button", "input", "select", "textarea", "option",
-    "datalist", "output", "label", "canvas", "audio", "video", "img", "picture", "map",
+    "template", "noscript", "noembed", "noframes", "form", "button", "input", "select",
+    "textarea", "option", "datalist", "output", "label", "canvas", "audio", "video", "img",
+    "picture", "map",
 )  # fmt: skip
 """Elements that never contribute text (removed with everything inside them)."""
 VOID = ("embed", "source", "track", "keygen", "bgsound")
@@ -40,8 +41,6 @@ INLINE = frozenset((
 ))  # fmt: skip
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 LISTS = ("ul", "ol")
-MAX_LIST_DEPTH = 8
-"""Deeper list items are kept at this depth, so later recursive consumers stay bounded."""
 _WHITESPACE = re.compile(r"\s+")
 
 

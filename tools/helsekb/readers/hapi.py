@@ -215,8 +215,8 @@ def _document(
     kind = sel.DOCUMENT_TYPE_BY_API_TYPE.get(str(root.get("type", info_type)), "")
     if info_type in sel.DOCUMENT_TYPE_BY_API_TYPE:
         name = title
-    else:
-        name, url = clean_inline(str(root.get("tittel") or "")), ""
+    else:  # without a titled root link the item stands alone
+        name, url = clean_inline(str(root.get("tittel") or "")) or title, ""
     return DocumentRef(
         title=entry.document or name,
         type=entry.document_type or kind,

@@ -156,7 +156,7 @@ def _document(
     stripped = _HEARING_MARK.sub("", name).strip()
     url = entry.document_url or url
     document = DocumentRef(
-        title=entry.document or stripped,
+        title=entry.document or stripped or title,  # no breadcrumbs: the page stands alone
         type=entry.document_type or document_type_from_url(source_url or url),
         status=HOERINGSUTKAST if stripped != name else "",
         url=url,

@@ -29,7 +29,7 @@ from helsekb.model import (
     SectionKind,
     Span,
 )
-from helsekb.readers.base import ReaderError, ReadResult, SourceEntry
+from helsekb.readers.base import MAX_LIST_DEPTH, ReaderError, ReadResult, SourceEntry
 from helsekb.readers.clean import clean_inline
 from helsekb.readers.pdf_layout import (
     MAX_PAGES,
@@ -49,6 +49,10 @@ ABBREVIATIONS_LABEL = re.compile(r"(forkortelser|forkortinger|abbreviations)\b.*
 _ABBREVIATION = re.compile(r"([^\s:]{1,20}):\s+(.+)")
 _TOC_TAIL = re.compile(r"(\s*\.{2,}|\s*…)*\s*\d*$")
 _INDENT_TOLERANCE = 3.0
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
+"""How pdfminer writes a glyph its font gives no Unicode for."""
+_MIN_WIDTH = 0.05
+"""Narrowest plausible average glyph, in font sizes (text is about 0.5)."""
 
 
 def read_pdf(data: bytes, entry: SourceEntry) -> ReadResult:
@@ -95,6 +99,7 @@ class _Reader:
             for number, (lines, _) in enumerate(pages, 1):
                 if not lines:
                     self._warn(f"page {number} has no text layer (scanned?)", number)
+                _check_decodable(lines, number, self.entry.name)
         kept = strip_furniture(pages)
         if not kept:
             raise ReaderError(self.entry.name, "no text besides page numbers, headers and footers")
@@ -181,6 +186,19 @@ class _Reader:
         return "\n".join(u.text.rstrip(":") if u.line.bold else u.text for u in units)
 
 
+def _check_decodable(lines: list[Line], page: int, file: str) -> None:
+    """Refuse a page whose font gives glyphs no Unicode (its text would be published as
+    "(cid:229)") or no width (its words would run together)."""
+    count = sum(len(_UNMAPPED.findall(line.text)) for line in lines)
+    if count:
+        noun = "1 character has" if count == 1 else f"{count} characters have"
+        message = f"{noun} no Unicode mapping (broken font encoding?)"
+        raise ReaderError(file, f"{message}; the text cannot be read reliably", f"page {page}")
+    if any(line.x1 - line.x0 < _MIN_WIDTH * line.size * len(line.text) for line in lines):
+        message = "glyphs without width (broken font metrics?): words cannot be told apart"
+        raise ReaderError(file, message, f"page {page}")
+
+
 def _body_size(lines: list[Line]) -> float:
     """The font size most of the text is set in."""
     weights: Counter[float] = Counter()
@@ -257,10 +275,13 @@ class _Blocks:
         return self._lead_x0 is None or abs(line.x0 - self._lead_x0) > _INDENT_TOLERANCE
 
     def _item(self, line: Line, item: ListItem) -> None:
-        """Nest by the bullet's x position: further right is a child, the same x a sibling."""
+        """Nest by the bullet's x position: further right is a child, the same x a sibling
+        (at most MAX_LIST_DEPTH levels: deeper ones are siblings at the deepest level)."""
         while self._open and self._open[-1][0].x0 > line.x0 + _INDENT_TOLERANCE:
             self._open.pop()
         if self._open and abs(self._open[-1][0].x0 - line.x0) <= _INDENT_TOLERANCE:
+            self._open.pop()
+        if len(self._open) >= MAX_LIST_DEPTH:
             self._open.pop()
         if self._open:
             self._open[-1][1].children.append(item)

@@ -4,6 +4,7 @@ and position. Nothing here knows about headings, lists or pages of the knowledge
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zlib
 from collections import Counter
@@ -30,6 +31,10 @@ from pdfminer.psexceptions import PSException
 
 from helsekb.readers.base import ReaderError
 from helsekb.readers.clean import MAX_SOURCE_BYTES, clean_inline
+
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
+"""pdfminer logs what it works around in a damaged PDF; the reader reports in its own words
+(one error or warning naming the file), so those log lines must not reach the terminal."""
 
 MAX_PAGES = 2000
 MAX_STREAM_BYTES = 64 * 2**20

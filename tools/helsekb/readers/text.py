@@ -27,7 +27,7 @@ from helsekb.model import (
     Span,
 )
 from helsekb.readers import chrome
-from helsekb.readers.base import ReaderError, ReadResult, SourceEntry
+from helsekb.readers.base import MAX_LIST_DEPTH, ReaderError, ReadResult, SourceEntry
 from helsekb.readers.clean import clean_inline, decode_text, parse_nb_date, safe_href
 from helsekb.readers.doctype import document_type_from_url
 from helsekb.report import Diagnostic, Level
@@ -278,12 +278,13 @@ def _looks_like_heading(text: str) -> bool:
 
 
 def _list_block(lines: list[Line], entry: SourceEntry) -> Block:
-    """Nest bullet lines by indentation: each distinct indent is one level deeper."""
+    """Nest bullet lines by indentation: each distinct indent is one level deeper (at most
+    MAX_LIST_DEPTH levels; deeper items are kept as siblings at the deepest level)."""
     levels = {indent: depth for depth, indent in enumerate(sorted({ln.indent for ln in lines}))}
     root: list[ListItem] = []
     stack: list[list[ListItem]] = [root]
     for line in lines:
-        depth = min(levels[line.indent], len(stack) - 1)
+        depth = min(levels[line.indent], len(stack) - 1, MAX_LIST_DEPTH - 1)
         del stack[depth + 1 :]
         item = ListItem(
             [Span(_BULLET.sub("", line.text))], provenance=Provenance(entry.name, line=line.no)

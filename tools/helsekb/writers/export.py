@@ -6,6 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
+from helsekb.enrichers import roles
 from helsekb.enrichers.crosslinks import is_external, runs
 from helsekb.model import (
     BibItem,
@@ -16,6 +17,7 @@ from helsekb.model import (
     ListItem,
     Page,
     Reference,
+    Section,
 )
 
 SCHEMA = 1
@@ -25,26 +27,36 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def _item(item: ListItem) -> dict[str, Any]:
+def _evidence(tag: roles.Tag | None) -> list[dict[str, str]]:
+    """Why an entry has its roles: role, rule, matched phrase, location (README: kb.json)."""
+    return [
+        {"role": e.role, "rule": e.rule, "phrase": e.phrase, "location": e.location}
+        for e in (tag.evidence if tag else [])
+    ]
+
+
+def _item(item: ListItem, why: roles.Index) -> dict[str, Any]:
     return {
         "text": item.text,
         "anchor": item.anchor or None,
         "roles": item.roles,
-        "items": [_item(c) for c in item.children],
+        "role_evidence": _evidence(why.get(id(item))),
+        "items": [_item(c, why) for c in item.children],
     }
 
 
-def _block(b: Block) -> dict[str, Any]:
+def _block(b: Block, why: roles.Index) -> dict[str, Any]:
     out: dict[str, Any] = {"type": str(b.type)}
     if b.type is BlockType.HEADING:
         out["level"] = b.level
     if b.type is BlockType.LIST:
         out["ordered"] = b.ordered
-        out["items"] = [_item(i) for i in b.items]
+        out["items"] = [_item(i, why) for i in b.items]
     else:
         out["text"] = b.text
     out["anchor"] = b.anchor or None
     out["roles"] = b.roles
+    out["role_evidence"] = _evidence(why.get(id(b)))
     return out
 
 
@@ -98,7 +110,18 @@ def _bib_item(item: BibItem) -> dict[str, Any]:
     }
 
 
-def _page(page: Page) -> dict[str, Any]:
+def _section(section: Section, why: roles.Index) -> dict[str, Any]:
+    tag = why.get(id(section))
+    return {
+        "kind": str(section.kind),
+        "title": section.title,
+        "roles": tag.roles if tag else [],
+        "role_evidence": _evidence(tag),
+        "blocks": [_block(b, why) for b in section.blocks],
+    }
+
+
+def _page(page: Page, why: roles.Index) -> dict[str, Any]:
     return {
         "id": page.path.removesuffix(".md"),
         "path": page.path,
@@ -115,10 +138,8 @@ def _page(page: Page) -> dict[str, Any]:
         "field_sources": page.field_sources or None,
         "cite_as": page.cite_as or None,
         "roles": page.roles,
-        "sections": [
-            {"kind": str(s.kind), "title": s.title, "blocks": [_block(b) for b in s.blocks]}
-            for s in page.sections
-        ],
+        "role_evidence": _evidence(why.get(id(page))),
+        "sections": [_section(s, why) for s in page.sections],
         "references": [_reference(r) for r in page.references],
         "citations": [
             {"text": c.text, "reference": c.reference, "anchor": c.anchor or None}
@@ -129,21 +150,22 @@ def _page(page: Page) -> dict[str, Any]:
     }
 
 
-def _document(doc: Document) -> dict[str, Any]:
+def _document(doc: Document, why: roles.Index) -> dict[str, Any]:
     return {
         "id": doc.slug,
         "title": doc.title,
         "type": doc.type or None,
         "status": doc.status or None,
         "source_url": doc.source_url or None,
-        "pages": [_page(p) for p in doc.pages],
+        "pages": [_page(p, why) for p in doc.pages],
     }
 
 
 def render_kb(kb: KnowledgeBase) -> str:
+    why = roles.explain(kb)
     data = {
         "schema": SCHEMA,
-        "documents": [_document(d) for d in kb.documents],
+        "documents": [_document(d, why) for d in kb.documents],
         "abbreviations": dict(sorted(kb.abbreviations.items())),
         "bibliography": [_bib_item(item) for item in kb.bibliography],
         "topics": [{"name": t.name, "places": t.places} for t in kb.topics],

@@ -58,9 +58,16 @@ def inline(spans: list[Span], base: str = "") -> str:
     return "".join(parts).strip()
 
 
-def anchored(text: str, anchor: str) -> str:
-    """``text`` with an attribute line giving it the id ``anchor`` (attr_list)."""
-    return f"{text}\n{{: #{anchor} }}" if anchor and text else text
+def anchored(text: str, anchor: str, roles: list[str] | None = None) -> str:
+    """``text`` with an attribute line giving it the id ``anchor`` and its ``data-roles``.
+
+    attr_list puts the attributes on the paragraph, or on the ``<li>`` of a one-paragraph
+    list item; role ids come from data/roles.yml (``[a-z0-9-]``), never from a source.
+    """
+    if not (anchor and text):
+        return text
+    marker = f' data-roles="{" ".join(roles)}"' if roles else ""
+    return f"{text}\n{{: #{anchor}{marker} }}"
 
 
 def block(b: Block, heading_base: int, base: str = "") -> str:
@@ -73,8 +80,8 @@ def block(b: Block, heading_base: int, base: str = "") -> str:
     if b.type is BlockType.LIST:
         return "\n".join(_items(b.items, 0, b.ordered, base))
     if b.type is BlockType.NOTICE:
-        return '!!! info ""\n\n' + indent(anchored(inline(b.spans, base), b.anchor))
-    return anchored(inline(b.spans, base), b.anchor)
+        return '!!! info ""\n\n' + indent(anchored(inline(b.spans, base), b.anchor, b.roles))
+    return anchored(inline(b.spans, base), b.anchor, b.roles)
 
 
 def _items(items: list[ListItem], depth: int, ordered: bool, base: str) -> list[str]:
@@ -82,7 +89,9 @@ def _items(items: list[ListItem], depth: int, ordered: bool, base: str) -> list[
     out: list[str] = []
     for n, item in enumerate(items, start=1):
         marker = f"{n}." if ordered else "-"
-        first = anchored(inline(item.spans, base), item.anchor)
+        if n > 1 and items[n - 2].continuation:
+            out.append("")  # else Python-Markdown nests this item in the one before's list
+        first = anchored(inline(item.spans, base), item.anchor, item.roles)
         out.append(f"{pad}{marker} " + first.replace("\n", f"\n{pad}    "))
         out.extend(f"\n{pad}    {inline(more, base)}" for more in item.continuation)
         if item.continuation and item.children:
