@@ -10,7 +10,7 @@ import pytest
 from helsekb import cli
 from tests.conftest import ROOT, SOURCES
 
-COMMANDS = ["convert", "build", "serve", "csp", "fetch", "bench-search", "eval-roles"]
+COMMANDS = ["convert", "build", "serve", "csp", "fetch", "bench-search", "eval-roles", "fuzz"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from helsekb import __version__, pipeline
 from helsekb.fetch.cli import register as add_fetch_command
+from helsekb.fuzz import register as add_fuzz_command
 from helsekb.report import Level, RunReport
 from helsekb.roles_eval import register as add_eval_roles_command
 from helsekb.search.bench import register as add_bench_search_command
@@ -67,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     add_fetch_command(sub)
     add_bench_search_command(sub)
     add_eval_roles_command(sub)
+    add_fuzz_command(sub)
     serve = _command(sub, "serve", "Convert, then preview the site with 'mkdocs serve'.")
     serve.add_argument(
         "--dev-addr", default="127.0.0.1:8000", help="address (default: %(default)s)"
