@@ -43,14 +43,41 @@ SEARCH = (
     + """
 require(input.docs + "/sok/indeks.js");
 const index = new helsekbSearch.Index(window.__helsekbSok);
-index.data.shards.forEach((_, n) => {
-  require(input.docs + "/sok/tekst-" + n + ".js");
-  index.addShard(n, window.__helsekbSokTekst[n]);
-});
+for (const [kind, starts] of Object.entries(index.data.parts)) {
+  starts.forEach((_, n) => {
+    const name = kind + "-" + n;
+    require(input.docs + "/sok/" + name + ".js");
+    index.addPart(name, window.__helsekbSokDel[name]);
+  });
+}
 console.log(JSON.stringify(input.queries.map(q => {
   const r = index.search(q.query, {role: q.role || ""});
   return {total: r.total, titles: r.hits.map(h => h.title), kinds: r.hits.map(h => h.kind),
           matched: r.matched, partial: r.partial, pending: r.pending, counts: r.counts};
+})));
+"""
+)
+
+
+ON_DEMAND = (
+    LOAD
+    + """
+require(input.docs + "/sok/indeks.js");
+const index = new helsekbSearch.Index(window.__helsekbSok);
+const loaded = [];
+console.log(JSON.stringify(input.queries.map(q => {
+  let r = index.search(q, {}, 20), rounds = 0;
+  while (r.pending.length) {
+    for (const name of r.pending) {
+      require(input.docs + "/sok/" + name + ".js");
+      index.addPart(name, window.__helsekbSokDel[name]);
+      loaded.push(name);
+    }
+    r = index.search(q, {}, 20);
+    rounds++;
+  }
+  const titles = r.hits.map(h => h.url + " " + h.title);
+  return {titles, total: r.total, rounds, loaded: loaded.length};
 })));
 """
 )
@@ -151,21 +178,44 @@ def test_varint_round_trip_values_are_compact() -> None:
     assert len(postings.varint(1000)) == 2
 
 
+def unvarints(text: str) -> list[int]:
+    """The numbers of a varint string (postings.varint, one after another)."""
+    out, value, shift = [], 0, 0
+    for char in text:
+        code = postings.ALPHABET.index(char)
+        if code >= 32:
+            value |= (code - 32) << shift
+            shift += 5
+        else:
+            out.append(value | (code << shift))
+            value, shift = 0, 0
+    return out
+
+
+def test_varints_decode_to_what_was_encoded() -> None:
+    values = [0, 1, 31, 32, 1000, 4095, 2**20]
+    assert unvarints("".join(postings.varint(v) for v in values)) == values
+
+
 def test_index_is_deterministic_and_pinned(converted: tuple[RunReport, Path]) -> None:
     kb = corpus_kb()
     first = pipeline.render(kb)
     second = pipeline.render(corpus_kb())
     written = {k: v for k, v in first.items() if k.startswith("sok/")}
     assert written == {k: v for k, v in second.items() if k.startswith("sok/")}
-    assert sorted(written) == ["sok/indeks.js", "sok/tekst-0.js"]
+    assert sorted(written) == ["sok/indeks.js", "sok/poster-0.js", "sok/tekst-0.js"]
     data = json.loads(written["sok/indeks.js"].removeprefix("window.__helsekbSok = ")[:-2])
-    kinds = [data["kinds"][e[3]] for e in data["entries"] if data["kinds"][e[3]] != "view"]
+    info = unvarints(data["entryInfo"])
+    kinds_all = [data["kinds"][i >> len(data["roles"])] for i in info]
+    kinds = [k for k in kinds_all if k != "view"]
     assert len(kinds) == 53
     assert kinds.count("referanser") == 3
     assert kinds.count("document") == len(kb.documents) == 4
-    kinds_all = [data["kinds"][e[3]] for e in data["entries"]]
-    assert len(data["targets"]) == len(kb.pages()) + 4 + 3 + kinds_all.count("view")
+    targets = len(unvarints(data["targetDocs"]))
+    assert targets == len(kb.pages()) + 4 + 3 + kinds_all.count("view")
+    assert sum(unvarints(data["entryTargets"])) == targets - 1
     assert kinds_all.count("view") >= 4  # bibliography, glossary, topics, changes …
+    assert len(unvarints(data["df"])) == len(data["keys"].split(" "))
     assert written == {k: (converted[1] / k).read_text(encoding="utf-8") for k in written}
 
 
@@ -206,6 +256,22 @@ def test_query_set_on_the_bundled_corpus(converted: tuple[RunReport, Path]) -> N
     results = node(SEARCH, {"docs": str(converted[1]), "queries": cases})
     for case, got in zip(cases, results, strict=True):
         _check(case, got)
+
+
+def test_parts_load_on_demand_and_give_the_same_results(tmp_path: Path) -> None:
+    docs = _index_dir(synthetic.knowledge_base(300), tmp_path)
+    parts = sorted(p.name for p in (docs / "sok").glob("*-*.js"))
+    assert {p.split("-")[0] for p in parts} == {"poster", "tekst"}
+    assert len(parts) > 10
+    queries = ["pasientene", "kommunen ", "fastlegen skal", '"skal ikke" tilby', "retningslnjer "]
+    lazy = node(ON_DEMAND, {"docs": str(docs), "queries": queries})
+    eager = node(SEARCH, {"docs": str(docs), "queries": [{"query": q} for q in queries]})
+    for query, got, want in zip(queries, lazy, eager, strict=True):
+        assert got["total"] == want["total"] > 0, query
+        assert [t.split(" ", 1)[1] for t in got["titles"]] == want["titles"][:20], query
+        assert got["rounds"] >= (1 if query == queries[0] else 0), query
+    first = lazy[0]["loaded"]
+    assert first < len(parts) / 3, "the first query loads a small part of the index"
 
 
 def test_a_title_match_outranks_every_reference_list() -> None:

@@ -19,12 +19,18 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from helsekb import pipeline
 from helsekb.search import synthetic
+from helsekb.writers.nav import NAV_FILE
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parents[3]
 WORK = Path(tempfile.gettempdir()) / "helsekb-bench-search"
@@ -72,7 +78,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def bench_size(pages: int, work: Path, runs: int) -> list[Row]:
+def bench_size(pages: int, work: Path, runs: int, browser: Browser | None = None) -> list[Row]:
+    """Build and time both engines on an N-page site in ``work`` (in ``browser`` if given)."""
     from helsekb.search import browser_timing  # Playwright: a test dependency, needed here only
 
     shutil.rmtree(work, ignore_errors=True)
@@ -83,7 +90,7 @@ def bench_size(pages: int, work: Path, runs: int) -> list[Row]:
         started = time.monotonic()
         site = build_engine(engine, work, docs)
         seconds = time.monotonic() - started
-        timing = browser_timing.measure(site, runs)
+        timing = browser_timing.measure(site, runs, browser)
         index = site / ("sok/indeks.js" if engine == "helsekb" else "search/search_index.js")
         out.append(
             Row(
@@ -100,21 +107,24 @@ def bench_size(pages: int, work: Path, runs: int) -> list[Row]:
 
 
 def write_docs(pages: int, docs: Path) -> None:
-    """The synthetic site's Markdown and search index, as ``helsekb convert`` writes them."""
+    """The synthetic site's Markdown and search index, as ``helsekb convert`` writes them.
+
+    The nav lists the home page only, to keep the build time down.
+    """
     for rel, text in pipeline.render(synthetic.knowledge_base(pages)).items():
         path = docs / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    _home_only_nav(docs / NAV_FILE)
 
 
 def build_engine(engine: str, work: Path, docs: Path) -> Path:
-    """Build ``docs`` with one engine; the nav lists the home page only (build time)."""
+    """Build ``docs`` with one engine."""
     project = work / engine
     project.mkdir()
     overrides = project / "overrides"
     shutil.copytree(ROOT / "overrides", overrides)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("INHERIT: docs/.nav.yml", "nav: [index.md]")
     if engine == "material":
         (overrides / "partials" / "search.html").unlink()
         lines = [line for line in config.splitlines() if not any(a in line for a in SEARCH_ASSETS)]
@@ -132,6 +142,13 @@ def build_engine(engine: str, work: Path, docs: Path) -> Path:
     finally:
         cfg.plugins.on_shutdown()
     return site
+
+
+def _home_only_nav(path: Path) -> None:
+    """Keep the generated ``extra`` (role names) but list only the home page: build time."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["nav"] = ["index.md"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def table(rows: list[Row]) -> str:

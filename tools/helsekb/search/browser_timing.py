@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -41,25 +41,34 @@ class Timing:
     page_bytes: int = 0
 
 
-def measure(site: Path, runs: int) -> Timing:
-    """Open ``site/index.html`` from file:// ``runs`` times; time the first and further queries."""
-    timing = Timing()
+def measure(site: Path, runs: int, browser: Browser | None = None) -> Timing:
+    """Open ``site/index.html`` from file:// ``runs`` times; time the first and further queries.
+
+    Uses ``browser`` if given (a caller's running Chromium), else launches one.
+    """
+    if browser is not None:
+        return _measure(browser, site, runs)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        own = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            for _ in range(runs):
-                context = browser.new_context(viewport={"width": 1280, "height": 900})
-                page = context.new_page()
-                requested: list[str] = []
-                page.on("request", lambda r, seen=requested: seen.append(r.url))
-                page.add_init_script(PROBE)
-                page.goto((site / "index.html").as_uri(), wait_until="load")
-                timing.page_bytes = _bytes(requested)
-                timing.first_ms.append(_first(page))
-                timing.further_ms.append(statistics.median(_further(page)))
-                context.close()
+            return _measure(own, site, runs)
         finally:
-            browser.close()
+            own.close()
+
+
+def _measure(browser: Browser, site: Path, runs: int) -> Timing:
+    timing = Timing()
+    for _ in range(runs):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        requested: list[str] = []
+        page.on("request", lambda r, seen=requested: seen.append(r.url))
+        page.add_init_script(PROBE)
+        page.goto((site / "index.html").as_uri(), wait_until="load")
+        timing.page_bytes = _bytes(requested)
+        timing.first_ms.append(_first(page))
+        timing.further_ms.append(statistics.median(_further(page)))
+        context.close()
     return timing
 
 

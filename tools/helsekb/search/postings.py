@@ -42,6 +42,8 @@ class Postings:
     keys: list[str]
     lists: list[str]
     """One varint string per key: (entry delta, weight) pairs."""
+    df: list[int]
+    """Per key, how many entries it occurs in."""
     words: list[str] = field(default_factory=list)
     """Folded surface words whose key differs from them (for prefixes and typos)."""
     word_keys: list[int] = field(default_factory=list)
@@ -78,7 +80,7 @@ def build(entries: list[Entry], contexts: list[str]) -> Postings:
         for k, w in entry_weights(entry, context, avg_len).items():
             by_key.setdefault(k, []).append((n, w))
     keys = sorted(by_key, key=js_order)
-    postings = Postings(keys, [_encode(by_key[k]) for k in keys])
+    postings = Postings(keys, [_encode(by_key[k]) for k in keys], [len(by_key[k]) for k in keys])
     _add_words(postings, entries, contexts)
     return postings
 

@@ -1,15 +1,22 @@
 """The search index, written at convert time into ``docs/sok/`` as script files.
 
 Script files (not JSON) so the site's search works from ``file://``, where a page may not
-fetch. ``indeks.js`` holds what ranking and the result list need (titles, metadata,
-postings); entry texts, for snippets and phrase checks, are in ``tekst-N.js`` shards the
-browser loads only for the results it shows. The output is deterministic.
+fetch. ``indeks.js`` is what every query needs: the sorted keys with their document
+frequencies, the surface words (prefixes, typos), synonyms, per entry its page, kind and
+roles, per page its document and status (facet counts), and what a result shows (titles,
+links, anchors; compact strings). The postings and the texts are split into small parts
+the browser loads only when a query needs them: ``poster-N.js`` (the postings of a range
+of keys) and ``tekst-N.js`` (entry titles and texts: snippets and phrase checks). A query
+so reads the core and a few postings parts, not the whole index. (Titles in parts too
+would cost a load of about 20 parts per result list: slower than reading them all here.)
+The output is deterministic.
 """
 
 from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +27,13 @@ from helsekb.search.synonyms import synonyms
 from helsekb.writers import frontmatter
 
 INDEX = "sok/indeks.js"
-SHARD = "sok/tekst-{}.js"
-SHARD_BYTES = 256 * 1024
-SCHEMA = 1
+PART = "sok/{}.js"
+GLOBAL = "window.__helsekbSok"
+PARTS_GLOBAL = "window.__helsekbSokDel"
+POSTINGS_BYTES = 48 * 1024
+TEXT_BYTES = 64 * 1024
+"""Part sizes: a query loads the few parts it needs, each small enough to arrive at once."""
+SCHEMA = 2
 ROLES = (
     ("fastlege", "Fastlege"),
     ("kommune", "Kommune"),
@@ -88,55 +99,117 @@ def _views(files: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def render_index(kb: KnowledgeBase, files: dict[str, str]) -> dict[str, str]:
-    """``sok/indeks.js`` and its text shards, docs-relative path -> content."""
+    """``sok/indeks.js`` and its parts, docs-relative path -> content."""
     targets, found = collect(kb, files)
     entries = [entry for _, entry, _ in found]
     built = postings.build(entries, [context for _, _, context in found])
-    starts, shards = _shards(entries)
+    statuses = sorted({t.status for t in targets})
+    posting_parts = _chunks([len(p) for p in built.lists], POSTINGS_BYTES)
+    texts = ["\n".join([e.title, *e.text]) for e in entries]
+    text_parts = _chunks([len(t.encode("utf-8")) for t in texts], TEXT_BYTES)
     data: dict[str, Any] = {
         "v": SCHEMA,
         "roles": [list(r) for r in ROLES],
         "kinds": list(KINDS),
         "docs": [[d.title, d.type] for d in kb.documents],
-        "targets": [[t.url, t.title, t.document, t.chapter, t.status] for t in targets],
-        "entries": [_entry_row(t, e, targets) for t, e, _ in found],
+        "statuses": statuses,
         "keys": " ".join(built.keys),
-        "postings": " ".join(built.lists),
+        "df": _varints(built.df),
         "words": " ".join(built.words),
-        "wordKeys": "".join(postings.varint(k) for k in built.word_keys),
+        "wordKeys": _varints(built.word_keys),
         "synonyms": synonyms(kb),
-        "shards": starts,
+        "entryTargets": _varints(_deltas([t for t, _, _ in found])),
+        "entryInfo": _varints(_info(e) for e in entries),
+        "targetDocs": _varints(t.document + 1 for t in targets),
+        "targetStatus": _varints(statuses.index(t.status) for t in targets),
+        **_display(targets, found),
+        "parts": {"poster": posting_parts, "tekst": text_parts},
     }
-    out = {INDEX: _script("window.__helsekbSok = ", data)}
-    for n, texts in enumerate(shards):
-        out[SHARD.format(n)] = _script(
-            f"(window.__helsekbSokTekst = window.__helsekbSokTekst || [])[{n}] = ", texts
-        )
+    out = {INDEX: _script(f"{GLOBAL} = ", data)}
+    out |= _parts("poster", built.lists, posting_parts)
+    out |= _parts("tekst", texts, text_parts)
     return out
 
 
-def _entry_row(target: int, entry: Entry, targets: list[Target]) -> list[Any]:
-    """[target, title ("" = the target's), anchor, kind, role mask, section label]."""
-    title = "" if entry.title == targets[target].title else entry.title
-    section = "" if entry.section == entry.title else entry.section
-    kind = KINDS.index(entry.kind)
-    return [target, title, entry.anchor, kind, _role_mask(entry.roles), section]
+def _varints(values: Iterable[int]) -> str:
+    return "".join(postings.varint(v) for v in values)
 
 
-def _shards(entries: list[Entry]) -> tuple[list[int], list[list[str]]]:
-    """Entry texts in consecutive shards of about SHARD_BYTES; the first entry of each."""
+def _deltas(values: list[int]) -> list[int]:
+    """Differences to the previous value; entries come in target order, so never negative."""
+    return [v - (values[n - 1] if n else 0) for n, v in enumerate(values)]
+
+
+def _info(entry: Entry) -> int:
+    """An entry's kind and role mask in one number."""
+    return (KINDS.index(entry.kind) << len(ROLES)) | _role_mask(entry.roles)
+
+
+def _display(targets: list[Target], found: list[tuple[int, Entry, str]]) -> dict[str, str]:
+    """What a result shows, compactly: page titles, front-coded links, a table of the
+    entries' own titles, anchors and section labels (often repeated), as single strings
+    the browser splits only when it first shows results."""
+    table: dict[str, int] = {}
+    chapters: dict[str, int] = {}
+
+    def ref(text: str, to: dict[str, int]) -> int:
+        """1 + the text's place in the table ("" = 0)."""
+        return to.setdefault(text, len(to) + 1) if text else 0
+
+    display = []
+    for target, entry, _ in found:
+        title = "" if entry.title == targets[target].title else _line(entry.title)
+        section = "" if entry.section == entry.title else _line(entry.section)
+        display += [ref(title, table), ref(entry.anchor, table), ref(section, table)]
+    urls = [t.url for t in targets]
+    shared = [_shared(urls[n - 1] if n else "", url) for n, url in enumerate(urls)]
+    return {
+        "targetTitles": "\n".join(_line(t.title) for t in targets),
+        "urlShared": _varints(shared),
+        "urlTails": "\n".join(u[k:] for u, k in zip(urls, shared, strict=True)),
+        "targetChapters": _varints(ref(_line(t.chapter), chapters) for t in targets),
+        "chapters": "\n".join(chapters),
+        "strings": "\n".join(table),
+        "entryDisplay": _varints(display),
+    }
+
+
+def _shared(a: str, b: str) -> int:
+    """Length of the common start, in UTF-16 code units (JavaScript's string indexes)."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1 if ord(x) < 0x10000 else 2
+    return n
+
+
+def _line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _chunks(sizes: list[int], limit: int) -> list[int]:
+    """The first item of each run of consecutive items of about ``limit`` bytes."""
     starts: list[int] = []
-    shards: list[list[str]] = []
-    size = SHARD_BYTES
-    for n, entry in enumerate(entries):
-        text = "\n".join(entry.text)
-        if size >= SHARD_BYTES:
+    size = limit
+    for n, item_size in enumerate(sizes):
+        if size >= limit:
             starts.append(n)
-            shards.append([])
             size = 0
-        shards[-1].append(text)
-        size += len(text.encode("utf-8"))
-    return starts, shards
+        size += item_size
+    return starts
+
+
+def _parts(name: str, rows: list[Any], starts: list[int]) -> dict[str, str]:
+    """One script file per chunk: ``sok/<name>-<n>.js``."""
+    out = {}
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(rows)
+        part = f"{name}-{n}"
+        out[PART.format(part)] = _script(
+            f"({PARTS_GLOBAL} = {PARTS_GLOBAL} || {{}})[{json.dumps(part)}] = ", rows[start:end]
+        )
+    return out
 
 
 def _script(prefix: str, data: Any) -> str:

@@ -1,6 +1,7 @@
 /*
  * helsekb search: the query engine over the index that `helsekb convert` writes to
- * docs/sok/indeks.js (tools/helsekb/writers/search_index.py). No DOM here, so the tests
+ * docs/sok/ (tools/helsekb/writers/search_index.py). No DOM and no loading here (a search
+ * names the parts it still needs; the caller loads them and asks again), so the tests
  * run it in node. A query's words must all match (else the best partial matches are
  * given, flagged); each word matches its stem, the last word also as a prefix, an
  * abbreviation its expansion and back, and a longer word with one typo.
@@ -59,27 +60,63 @@
     return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
   }
 
+  /* Which part holds item `n`, given the first item of every part. */
+  function partOf(starts, n) {
+    return lowerBound(starts, n + 1) - 1;
+  }
+
   function Index(data) {
     this.data = data;
     this.keys = split(data.keys);
-    this.lists = split(data.postings);
+    this.df = varints(data.df);
     this.words = split(data.words);
     this.wordKeys = varints(data.wordKeys);
-    this.size = data.entries.length;
+    var deltas = varints(data.entryTargets);
+    this.size = deltas.length;
+    this.entryTarget = new Int32Array(this.size);
+    for (var i = 0, t = 0; i < this.size; i++) {
+      t += deltas[i];
+      this.entryTarget[i] = t;
+    }
+    this.entryInfo = varints(data.entryInfo);
+    this.targetDoc = varints(data.targetDocs);
+    this.targetStatus = varints(data.targetStatus);
+    this.parts = {};
     this.cache = new Map();
-    this.texts = [];
   }
 
-  /* Give the index one loaded text shard (tekst-N.js). */
-  Index.prototype.addShard = function (n, texts) {
-    this.texts[n] = texts;
+  /* Give the index one loaded part (sok/<name>.js): poster-N or tekst-N. */
+  Index.prototype.addPart = function (name, rows) {
+    this.parts[name] = rows;
   };
 
-  /* An entry's title and text, or undefined while its shard is not loaded. */
+  /* The name of the part of kind `kind` that holds item `n`. */
+  Index.prototype.partName = function (kind, n) {
+    return kind + "-" + partOf(this.data.parts[kind], n);
+  };
+
+  /* Item `n` of kind `kind`, or undefined while its part is not loaded. */
+  Index.prototype.item = function (kind, n) {
+    var starts = this.data.parts[kind], p = partOf(starts, n);
+    var rows = this.parts[kind + "-" + p];
+    return rows && rows[n - starts[p]];
+  };
+
+  /* The parts of kind `kind` still to load for items `ns`, in part order. */
+  Index.prototype.missing = function (kind, ns) {
+    var starts = this.data.parts[kind], out = new Set();
+    for (var i = 0; i < ns.length; i++) {
+      var p = partOf(starts, ns[i]);
+      if (!this.parts[kind + "-" + p]) out.add(p);
+    }
+    return Array.from(out)
+      .sort(function (a, b) { return a - b; })
+      .map(function (p) { return kind + "-" + p; });
+  };
+
+  /* An entry's title and text ("title\ntext…"), or undefined while its part is not loaded. */
   Index.prototype.text = function (id) {
-    var n = this.shardOf(id), shard = this.texts[n];
-    if (!shard) return undefined;
-    return this.hit(id, 0).title + "\n" + shard[id - this.data.shards[n]];
+    return this.item("tekst", id);
   };
 
   Index.prototype.keyIndex = function (key) {
@@ -87,11 +124,11 @@
     return this.keys[i] === key ? i : -1;
   };
 
-  /* {ids, weights} of one key, decoded once. */
+  /* {ids, weights} of one key, decoded once (its poster part must be loaded). */
   Index.prototype.postings = function (k) {
     var found = this.cache.get(k);
     if (found) return found;
-    var numbers = varints(this.lists[k]);
+    var numbers = varints(this.item("poster", k));
     var ids = new Int32Array(numbers.length / 2), weights = new Float64Array(numbers.length / 2);
     var last = 0;
     for (var i = 0; i < ids.length; i++) {
@@ -99,7 +136,7 @@
       ids[i] = last;
       weights[i] = numbers[2 * i + 1];
     }
-    var df = ids.length;
+    var df = this.df[k];
     var idf = Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
     found = { ids: ids, weights: weights, idf: idf };
     this.cache.set(k, found);
@@ -111,9 +148,9 @@
     var found = new Set();
     for (var i = lowerBound(this.keys, prefix); i < this.keys.length && this.keys[i].startsWith(prefix); i++) found.add(i);
     for (var j = lowerBound(this.words, prefix); j < this.words.length && this.words[j].startsWith(prefix); j++) found.add(this.wordKeys[j]);
-    var lists = this.lists;
+    var df = this.df;
     return Array.from(found)
-      .sort(function (a, b) { return lists[b].length - lists[a].length || a - b; })
+      .sort(function (a, b) { return df[b] - df[a] || a - b; })
       .slice(0, MAX_EXPANSIONS);
   };
 
@@ -150,29 +187,41 @@
     return out;
   };
 
-  /* Entry -> score for one alternative: every key present, weights summed. */
+  /* Entry -> score of one alternative, dense (0 = no match): every key present, summed. */
   Index.prototype.scoreAlternative = function (alternative) {
-    var scores = null;
-    for (var i = 0; i < alternative.keys.length; i++) {
-      var p = this.postings(alternative.keys[i]), next = new Map();
+    var keys = Array.from(new Set(alternative.keys)), scores = new Float64Array(this.size);
+    var seen = new Uint8Array(this.size);
+    for (var i = 0; i < keys.length; i++) {
+      var p = this.postings(keys[i]);
       for (var j = 0; j < p.ids.length; j++) {
-        var id = p.ids[j], before = scores ? scores.get(id) : 0;
-        if (before !== undefined) next.set(id, before + p.idf * p.weights[j] * alternative.factor);
+        scores[p.ids[j]] += p.idf * p.weights[j] * alternative.factor;
+        seen[p.ids[j]]++;
       }
-      scores = next;
     }
-    return scores || new Map();
+    for (var n = 0; n < this.size; n++) if (seen[n] < keys.length) scores[n] = 0;
+    return scores;
   };
 
-  /* Entry -> best score of one query word, and the keys that matched it. */
-  Index.prototype.scoreWord = function (word, prefix, matched) {
-    var best = new Map(), self = this;
-    this.alternatives(word, prefix).forEach(function (alternative) {
-      var scores = self.scoreAlternative(alternative);
-      if (scores.size) alternative.keys.forEach(function (k) { matched.add(self.keys[k]); });
-      scores.forEach(function (score, id) {
-        if (!(best.get(id) >= score)) best.set(id, score);
-      });
+  /* Entry -> best score of one query word (dense), and the keys that matched it. */
+  Index.prototype.scoreWord = function (alternatives, matched) {
+    var best = new Float64Array(this.size), self = this;
+    alternatives.forEach(function (alternative) {
+      var any = false;
+      if (alternative.keys.length === 1) {
+        var p = self.postings(alternative.keys[0]);
+        for (var j = 0; j < p.ids.length; j++) {
+          var score = p.idf * p.weights[j] * alternative.factor, id = p.ids[j];
+          if (score > best[id]) best[id] = score;
+        }
+        any = p.ids.length > 0;
+      } else {
+        var scores = self.scoreAlternative(alternative);
+        for (var n = 0; n < scores.length; n++) {
+          if (scores[n] > 0) any = true;
+          if (scores[n] > best[n]) best[n] = scores[n];
+        }
+      }
+      if (any) alternative.keys.forEach(function (k) { matched.add(self.keys[k]); });
     });
     return best;
   };
@@ -191,35 +240,41 @@
     return { words: words, phrases: phrases };
   }
 
-  /* Entry ids in every map (all words) or, failing that, in any (partial). */
-  function combine(maps) {
-    var all = new Map(), partial = false;
-    if (!maps.length) return { scores: all, partial: false };
-    maps[0].forEach(function (score, id) {
-      var total = score;
-      for (var i = 1; i < maps.length && total !== undefined; i++) {
-        var s = maps[i].get(id);
-        total = s === undefined ? undefined : total + s;
+  /*
+   * {scores (dense), ids, partial}: the entries matched by every word, their scores summed;
+   * failing that, those matched by any (partial).
+   */
+  function combine(maps, size) {
+    var scores = new Float64Array(size), ids = [];
+    if (!maps.length) return { scores: scores, ids: ids, partial: false };
+    var sum = function (all) {
+      for (var id = 0; id < size; id++) {
+        var total = 0;
+        for (var i = 0; i < maps.length; i++) {
+          var s = maps[i][id];
+          if (!s && all) { total = 0; break; }
+          total += s;
+        }
+        if (total > 0) { scores[id] = total; ids.push(id); }
       }
-      if (total !== undefined) all.set(id, total);
-    });
-    if (!all.size && maps.length > 1) {
-      partial = true;
-      maps.forEach(function (m) {
-        m.forEach(function (score, id) { all.set(id, (all.get(id) || 0) + score); });
-      });
-    }
-    return { scores: all, partial: partial };
+    };
+    sum(true);
+    var partial = !ids.length && maps.length > 1;
+    if (partial) sum(false);
+    return { scores: scores, ids: ids, partial: partial };
   }
+
 
   /* {roles, type, status} of every entry, computed once. */
   Index.prototype.facets = function () {
     if (!this.facetCache) {
       var d = this.data;
-      this.facetCache = d.entries.map(function (entry) {
-        var target = d.targets[entry[0]], doc = d.docs[target[2]];
-        return { roles: entry[4], type: doc ? doc[1] : "", status: target[4] };
-      });
+      var mask = (1 << d.roles.length) - 1, out = new Array(this.size);
+      for (var id = 0; id < this.size; id++) {
+        var t = this.entryTarget[id], doc = d.docs[this.targetDoc[t] - 1];
+        out[id] = { roles: this.entryInfo[id] & mask, type: doc ? doc[1] : "", status: d.statuses[this.targetStatus[t]] };
+      }
+      this.facetCache = out;
     }
     return this.facetCache;
   };
@@ -267,68 +322,115 @@
     };
   };
 
+  /* What results show (titles, links, anchors), decoded on first use. */
+  Index.prototype.display = function () {
+    if (this.shown) return this.shown;
+    var d = this.data, shared = varints(d.urlShared), tails = d.urlTails.split("\n");
+    var urls = [], url = "";
+    for (var i = 0; i < tails.length; i++) {
+      url = url.slice(0, shared[i]) + tails[i];
+      urls.push(url);
+    }
+    var table = function (text) { return [""].concat(text ? text.split("\n") : []); };
+    this.shown = {
+      titles: d.targetTitles.split("\n"),
+      urls: urls,
+      chapters: varints(d.targetChapters),
+      chapterNames: table(d.chapters),
+      strings: table(d.strings),
+      entries: varints(d.entryDisplay)
+    };
+    return this.shown;
+  };
+
   /* A hit as the result list shows it. */
   Index.prototype.hit = function (id, score) {
-    var d = this.data, entry = d.entries[id], target = d.targets[entry[0]];
-    var doc = d.docs[target[2]];
+    var d = this.data, v = this.display(), t = this.entryTarget[id];
+    var title = v.strings[v.entries[3 * id]], anchor = v.strings[v.entries[3 * id + 1]];
+    var doc = d.docs[this.targetDoc[t] - 1];
     return {
       id: id,
       score: score,
-      url: target[0] + (entry[2] ? "#" + entry[2] : ""),
-      title: entry[1] || target[1],
-      page: entry[1] ? target[1] : "",
+      url: v.urls[t] + (anchor ? "#" + anchor : ""),
+      title: title || v.titles[t],
+      page: title ? v.titles[t] : "",
       document: doc ? doc[0] : "",
       type: doc ? doc[1] : "",
-      chapter: target[3],
-      status: target[4],
-      section: entry[5],
-      kind: d.kinds[entry[3]]
+      chapter: v.chapterNames[v.chapters[t]],
+      status: d.statuses[this.targetStatus[t]],
+      section: v.strings[v.entries[3 * id + 2]],
+      kind: d.kinds[this.entryInfo[id] >> d.roles.length]
+    };
+  };
+
+
+  /*
+   * Search. filters: {role, type, status} ("" or absent = all). Returns {hits (the best
+   * `limit`, or all), total, counts, matched (keys, for highlighting), phrases, partial,
+   * pending}. pending names the parts (sok/<name>.js) to add before the query can be
+   * answered; while there are any, nothing else in the result is final.
+   */
+  Index.prototype.search = function (query, filters, limit) {
+    var found = this.matches(query);
+    if (found.pending) return waiting(found.parsed, found.pending);
+    var self = this, f = this.filters(filters || {}), ids = found.ids;
+    var counts = this.counts(ids, f);
+    var scores = found.combined.scores;
+    var kept = ids.filter(function (id) { return passes(self.facetsOf(id), f, ""); });
+    var shown = best(kept, scores, limit || kept.length);
+    return {
+      hits: shown.map(function (id) { return self.hit(id, scores[id]); }),
+      total: kept.length,
+      counts: counts,
+      matched: found.matched,
+      phrases: found.parsed.phrases,
+      pending: [],
+      partial: found.combined.partial
     };
   };
 
   /*
-   * Search. filters: {role, type, status} ("" or absent = all). Returns {hits (the best
-   * `limit`, or all), total, counts, matched (keys, for highlighting), phrases, partial, and
-   * pending: the text shards to add before a phrase query's hits are final}.
+   * The entries matching a query, whatever the filters: {parsed, ids, combined, matched},
+   * or {parsed, pending} while parts are missing. The last answer is kept, so asking again
+   * (after loading titles, or with other filters) does not score again.
    */
-  Index.prototype.search = function (query, filters, limit) {
+  Index.prototype.matches = function (query) {
+    if (this.last && this.last.query === query) return this.last;
     var self = this, parsed = parse(query), matched = new Set();
-    var maps = parsed.words.map(function (w) { return self.scoreWord(w.word, w.prefix, matched); });
-    var combined = combine(maps);
-    var f = this.filters(filters || {});
-    var ids = Array.from(combined.scores.keys());
-    var pending = this.missingShards(parsed.phrases.length ? ids : []);
-    if (parsed.phrases.length && !pending.length) {
+    var plans = parsed.words.map(function (w) { return self.alternatives(w.word, w.prefix); });
+    var keys = [];
+    plans.forEach(function (p) { p.forEach(function (a) { keys.push.apply(keys, a.keys); }); });
+    var pending = this.missing("poster", keys);
+    if (pending.length) return { parsed: parsed, pending: pending };
+    var combined = combine(plans.map(function (p) { return self.scoreWord(p, matched); }), this.size);
+    var ids = combined.ids;
+    if (parsed.phrases.length) {
+      pending = this.missing("tekst", ids);
+      if (pending.length) return { parsed: parsed, pending: pending };
       ids = ids.filter(function (id) {
         var text = self.text(id);
         return parsed.phrases.every(function (p) { return hasPhrase(text, p); });
       });
     }
-    var counts = this.counts(ids, f);
-    var scores = combined.scores;
-    var kept = ids
-      .filter(function (id) { return passes(self.facetsOf(id), f, ""); })
-      .sort(function (a, b) { return scores.get(b) - scores.get(a) || a - b; });
-    return {
-      hits: kept.slice(0, limit || kept.length).map(function (id) { return self.hit(id, scores.get(id)); }),
-      total: kept.length,
-      counts: counts,
-      matched: Array.from(matched).sort(),
-      phrases: parsed.phrases,
-      pending: pending,
-      partial: combined.partial
-    };
+    this.last = { query: query, parsed: parsed, ids: ids, combined: combined, matched: Array.from(matched).sort() };
+    return this.last;
   };
 
-  /* Shards still to load before the phrases of a query can be checked on these entries. */
-  Index.prototype.missingShards = function (ids) {
-    var self = this, out = new Set();
-    ids.forEach(function (id) {
-      var n = self.shardOf(id);
-      if (!self.texts[n]) out.add(n);
-    });
-    return Array.from(out).sort(function (a, b) { return a - b; });
-  };
+  /* The `limit` best of `ids` by score (ties: entry order), without sorting them all. */
+  function best(ids, scores, limit) {
+    var top = ids;
+    if (ids.length > limit) {
+      var sorted = Float64Array.from(ids, function (id) { return scores[id]; }).sort();
+      var threshold = sorted[sorted.length - limit];
+      top = ids.filter(function (id) { return scores[id] >= threshold; });
+    }
+    return top.sort(function (a, b) { return scores[b] - scores[a] || a - b; }).slice(0, limit);
+  }
+
+  /* The result of a search that needs more parts first. */
+  function waiting(parsed, pending) {
+    return { hits: [], total: 0, counts: null, matched: [], phrases: parsed.phrases, pending: pending, partial: false };
+  }
 
   /* Whether `text` holds the phrase (consecutive keys). */
   function hasPhrase(text, phrase) {
@@ -339,11 +441,6 @@
     }
     return false;
   }
-
-  /* Which shard holds entry `id`'s text. */
-  Index.prototype.shardOf = function (id) {
-    return lowerBound(this.data.shards, id + 1) - 1;
-  };
 
   /* [start, end) of every word of `text` whose key is in `keys` (a Set). */
   function matches(text, keys) {

@@ -1,7 +1,7 @@
 /*
  * helsekb search: the search box in the header (partials/search.html). Loads the index on
  * first use, searches on every keystroke, narrows by role (the role picker's choice by
- * default), document type and status, and fills snippets from the text shards. Index text
+ * default), document type and status, and fills snippets from the text parts. Index text
  * is only ever inserted as text, never as HTML.
  */
 (function () {
@@ -20,7 +20,7 @@
   var facets = root.querySelector(".kb-facets");
   var more = root.querySelector(".kb-more");
   var toggle = document.getElementById("__search");
-  var state = { index: null, loading: null, waiting: null, shards: [], result: null, shown: PAGE, role: storedRole(), type: "", status: null };
+  var state = { index: null, loading: null, waiting: null, busy: null, parts: {}, result: null, shown: PAGE, role: storedRole(), type: "", status: null };
 
   function storedRole() {
     try {
@@ -50,13 +50,14 @@
     return state.loading;
   }
 
-  function loadShard(n) {
-    if (!state.shards[n]) {
-      state.shards[n] = loadScript(new URL("sok/tekst-" + n + ".js", base)).then(function () {
-        state.index.addShard(n, window.__helsekbSokTekst[n]);
+  /* Load one part of the index (sok/<name>.js) once. */
+  function loadPart(name) {
+    if (!state.parts[name]) {
+      state.parts[name] = loadScript(new URL("sok/" + name + ".js", base)).then(function () {
+        state.index.addPart(name, window.__helsekbSokDel[name]);
       });
     }
-    return state.shards[n];
+    return state.parts[name];
   }
 
   function setOpen(open) {
@@ -66,6 +67,12 @@
     }
   }
 
+  /*
+   * Search for what the box holds now. One load at a time: keystrokes that arrive while
+   * parts of the index load just wait for it; then the box's text of that moment is
+   * searched (not the prefixes typed in between), showing meanwhile the results of the
+   * query whose parts have just arrived.
+   */
   function run() {
     var query = input.value;
     if (!query.trim()) return clear();
@@ -74,15 +81,28 @@
       if (!state.waiting) state.waiting = ensureIndex().then(run);
       return;
     }
+    if (state.busy) return;
     var filters = { role: state.role, type: state.type, status: state.status };
     var result = state.index.search(query, filters, state.shown);
     if (result.pending.length) {
-      status.textContent = "Leter etter uttrykket …";
-      Promise.all(result.pending.map(loadShard)).then(function () {
-        if (input.value === query) run();
+      if (result.phrases.length) status.textContent = "Leter etter uttrykket …";
+      state.busy = Promise.all(result.pending.map(loadPart)).then(function () {
+        state.busy = null;
+        run();
+        if (state.busy) showMeanwhile(query, filters);
+      }, function () {
+        status.textContent = "Søkeindeksen kunne ikke lastes.";
       });
       return;
     }
+    state.result = result;
+    render(query);
+  }
+
+  /* While the parts for the box's newer text load, show the results of the query loaded. */
+  function showMeanwhile(query, filters) {
+    var result = state.index.search(query, filters, state.shown);
+    if (result.pending.length) return;
     state.result = result;
     render(query);
   }
@@ -205,13 +225,13 @@
   }
 
   function fillSnippets(hits, result) {
-    var shards = new Set(hits.map(function (h) { return state.index.shardOf(h.id); }));
-    shards.forEach(function (n) {
-      loadShard(n).then(function () {
+    var parts = new Set(hits.map(function (h) { return state.index.partName("tekst", h.id); }));
+    parts.forEach(function (name) {
+      loadPart(name).then(function () {
         if (state.result !== result) return;
         list.querySelectorAll("p.kb-hit__snippet:empty").forEach(function (p) {
           var id = Number(p.getAttribute("data-entry"));
-          if (state.index.shardOf(id) !== n) return;
+          if (state.index.partName("tekst", id) !== name) return;
           var text = state.index.text(id).split("\n").slice(1).join("\n");
           S.snippet(text, result.matched, SNIPPET).forEach(function (part) {
             p.appendChild(part.mark ? el("mark", "", part.text) : document.createTextNode(part.text));
