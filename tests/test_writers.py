@@ -86,6 +86,17 @@ def test_front_matter_round_trips(meta: dict) -> None:
     assert yaml.safe_load(text.strip().strip("-")) == expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(metadata)
+def test_front_matter_is_the_same_with_and_without_libyaml(meta: dict) -> None:
+    assert frontmatter.DUMPER is yaml.CSafeDumper, "PyYAML's wheels bundle libyaml"
+    kept = {k: frontmatter.yaml_safe(v) for k, v in meta.items() if v not in (None, "", [], {})}
+    text, pure = frontmatter.dump(kept), frontmatter.dump(kept, yaml.SafeDumper)
+    if all(ord(c) <= 0xFFFF for c in pure):  # libyaml escapes characters beyond the BMP
+        assert text == pure
+    assert yaml.load(text, Loader=yaml.SafeLoader) == yaml.load(pure, Loader=yaml.CSafeLoader)
+
+
 @given(st.text(max_size=500))
 def test_slugs_are_safe_ascii(text: str) -> None:
     slug = slugify(text)

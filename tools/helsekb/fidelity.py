@@ -45,17 +45,34 @@ class Fidelity:
         return not self.missing and not self.boilerplate
 
 
-def rendered_text(documents: list[str]) -> str:
-    """Plain text of Markdown files as the site shows them: body and front matter values."""
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
-    parts: list[str] = []
-    for text in documents:
-        meta, body = frontmatter.parse(text)
-        parts.extend(str(v) for v in meta.values() if isinstance(v, str))
-        html = md.reset().convert(body)
-        if html.strip():
-            parts.append(lxml_html.fromstring(f"<div>{html}</div>").text_content())
+def markdown_renderer(toc: dict[str, Any] | None = None) -> markdown.Markdown:
+    """A Python-Markdown renderer with the site's extensions (and ``toc``, if configured).
+
+    Building one loads every extension; callers keep theirs and ``reset()`` it per page.
+    """
+    extensions, configs = list(EXTENSIONS), dict(EXTENSION_CONFIGS)
+    if toc is not None:
+        extensions.append("toc")
+        configs["toc"] = toc
+    return markdown.Markdown(extensions=extensions, extension_configs=configs)
+
+
+_MD = markdown_renderer()
+
+
+def page_text(text: str) -> str:
+    """Plain text of one Markdown file as the site shows it: front matter values and body."""
+    meta, body = frontmatter.parse(text)
+    parts = [str(v) for v in meta.values() if isinstance(v, str)]
+    html = _MD.reset().convert(body)
+    if html.strip():
+        parts.append(lxml_html.fromstring(f"<div>{html}</div>").text_content())
     return clean_inline(" ".join(parts))
+
+
+def rendered_text(documents: list[str]) -> str:
+    """Plain text of Markdown files as the site shows them, one after another."""
+    return " ".join(page_text(text) for text in documents)
 
 
 def _normal(sentence: str) -> str:
@@ -63,9 +80,25 @@ def _normal(sentence: str) -> str:
     return clean_inline(sentence).rstrip(" ,;")
 
 
-def check(main_text: str, boilerplate: list[str], documents: list[str]) -> Fidelity:
-    out = rendered_text(documents)
+def missing_sentences(wanted: list[str], out: str) -> list[str]:
+    """The sentences not in ``out``. Each is looked for after the previous one first (they
+    mostly come in order), then anywhere: linear for a long source, not quadratic."""
+    missing, at = [], 0
+    for sentence in wanted:
+        normal = _normal(sentence)
+        found = out.find(normal, at)
+        if found < 0:
+            found = out.find(normal)
+        if found < 0:
+            missing.append(sentence)
+        else:
+            at = found + len(normal)
+    return missing
+
+
+def check(main_text: str, boilerplate: list[str], texts: list[str]) -> Fidelity:
+    """Check a source's main text against the plain texts (:func:`page_text`) written for it."""
+    out = " ".join(texts)
     wanted = sentences(main_text)
-    missing = [s for s in wanted if _normal(s) not in out]
     found = [b for b in boilerplate if clean_inline(b) in out]
-    return Fidelity(total=len(wanted), missing=missing, boilerplate=found)
+    return Fidelity(total=len(wanted), missing=missing_sentences(wanted, out), boilerplate=found)

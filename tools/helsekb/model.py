@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 
 class BlockType(StrEnum):
@@ -258,6 +259,8 @@ class KnowledgeBase:
     bibliography: list[BibItem] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
     glossary: list[GlossaryEntry] = field(default_factory=list)
+    role_tags: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
+    """enrichers.roles' tags by id() of page, section, block and item (set by tag_roles)."""
 
     def pages(self) -> list[Page]:
         return [p for d in self.documents for p in d.pages]

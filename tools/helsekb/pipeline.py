@@ -6,7 +6,6 @@ a run with no error is written, into a staging directory that is then swapped in
 
 from __future__ import annotations
 
-import html
 import json
 import os
 from collections.abc import Callable
@@ -32,7 +31,6 @@ from helsekb.report import Diagnostic, FileReport, Level, RunReport
 from helsekb.slug import slugify, unique
 from helsekb.writers import (
     export,
-    frontmatter,
     nav,
     pages,
     roleviews,
@@ -191,32 +189,28 @@ def render(kb: KnowledgeBase, log: list[dict[str, Any]] | None = None) -> dict[s
         for chapter, members in chapters.items():
             path = f"{doc.slug}/{members[0].chapter_slug}/index.md"
             files[path] = pages.render_chapter_index(doc, chapter, members)
-    files[nav.NAV_FILE] = nav.render_nav(kb, _views(files))
+    files[nav.NAV_FILE] = nav.render_nav(kb, views.view_pages(files))
     files.update(search_index.render_index(kb, files))
     return files
-
-
-def _views(files: dict[str, str]) -> list[tuple[str, str]]:
-    """(title, path) of the generated overview pages, in the order they were rendered."""
-    out = []
-    for path, text in files.items():
-        meta, _ = frontmatter.parse(text) if path.endswith(".md") else ({}, "")
-        if meta.get("kind") == "view":
-            out.append((html.unescape(meta["title"]), path))
-    return out
 
 
 def check_fidelity(sources: list[Source], kb: KnowledgeBase, files: dict[str, str]) -> None:
     """Record sentences kept per source; a lost sentence or leaked chrome is an error."""
     doc_of = {p.path: d for d in kb.documents for p in d.pages}
     intro_of = {id(s): d for d in kb.documents for s in d.intro}
+    texts: dict[str, str] = {}  # a document's index is rendered once, not once per source
     for src in sources:
-        written = [files[p.path] for p in src.result.pages]
+        written = [p.path for p in src.result.pages]
         docs = {doc_of[p.path].slug for p in src.result.pages} | {
             intro_of[id(s)].slug for s in src.result.intro
         }
-        written += [files[f"{slug}/index.md"] for slug in sorted(docs)]
-        result = fidelity.check(src.result.main_text, src.result.boilerplate, written)
+        written += [f"{slug}/index.md" for slug in sorted(docs)]
+        for path in written:
+            if path not in texts:
+                texts[path] = fidelity.page_text(files[path])
+        result = fidelity.check(
+            src.result.main_text, src.result.boilerplate, [texts[p] for p in written]
+        )
         _record(
             src.report,
             result,

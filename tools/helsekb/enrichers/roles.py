@@ -401,10 +401,17 @@ def _is_lead_in(block: Block) -> bool:
     return block.type in kinds and block.text.rstrip().endswith(":")
 
 
+def tags(kb: KnowledgeBase) -> Index:
+    """The role tags of ``kb``'s parts with their evidence, worked out once per knowledge base."""
+    if not kb.role_tags:
+        kb.role_tags = explain(kb)
+    return kb.role_tags
+
+
 def tag_roles(kb: KnowledgeBase) -> None:
     """Set ``roles`` on pages (their names added to ``tags``), headings, statements, items."""
     vocab = load_vocabulary()
-    index = explain(kb, vocab)
+    index = kb.role_tags = explain(kb, vocab)
     names = vocab.names()
     for page in kb.pages():
         page.roles = index[id(page)].roles

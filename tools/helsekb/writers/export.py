@@ -162,7 +162,7 @@ def _document(doc: Document, why: roles.Index) -> dict[str, Any]:
 
 
 def render_kb(kb: KnowledgeBase) -> str:
-    why = roles.explain(kb)
+    why = roles.tags(kb)
     data = {
         "schema": SCHEMA,
         "documents": [_document(d, why) for d in kb.documents],
@@ -170,4 +170,4 @@ def render_kb(kb: KnowledgeBase) -> str:
         "bibliography": [_bib_item(item) for item in kb.bibliography],
         "topics": [{"name": t.name, "places": t.places} for t in kb.topics],
     }
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"  # C encoder

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from helsekb.enrichers.roles import Index, Role, Tag, explain, load_vocabulary, split_sentences
+from helsekb.enrichers.roles import Index, Role, Tag, load_vocabulary, split_sentences, tags
 from helsekb.model import BlockType, Document, KnowledgeBase, ListItem, Page
 from helsekb.writers import frontmatter
 from helsekb.writers.markdown import escape, link
@@ -56,7 +56,7 @@ def view_path(role: Role) -> str:
 def render_role_views(kb: KnowledgeBase) -> dict[str, str]:
     """Every role page and, when a document addresses several roles, the matrix."""
     vocab = load_vocabulary()
-    index = explain(kb, vocab)
+    index = tags(kb)
     found = {id(d): list(statements(d, index)) for d in kb.documents}
     files = {
         view_path(role): render_role_page(kb, role, found) for role in vocab.roles if role.view

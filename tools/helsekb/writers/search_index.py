@@ -14,7 +14,6 @@ The output is deterministic.
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from helsekb.model import KnowledgeBase
 from helsekb.search import postings
 from helsekb.search.entries import Entry, all_page_entries, document_entry
 from helsekb.search.synonyms import synonyms
-from helsekb.writers import frontmatter
+from helsekb.writers import views
 
 INDEX = "sok/indeks.js"
 PART = "sok/{}.js"
@@ -82,20 +81,10 @@ def collect(
             context = " ".join([doc.title, page.chapter, page.title])
             for entry in all_page_entries(page, files[page.path]):
                 found.append((len(targets) - 1, entry, context))
-    for title, path in _views(files):
+    for title, path in views.view_pages(files):
         targets.append(Target(_html(path), title, -1))
         found.append((len(targets) - 1, Entry(title, "", "view"), ""))
     return targets, found
-
-
-def _views(files: dict[str, str]) -> list[tuple[str, str]]:
-    """(title, path) of the generated overview pages (front matter ``kind: view``)."""
-    out = []
-    for path, text in files.items():
-        if path.endswith(".md") and "\nkind: view\n" in text[:200]:
-            meta, _ = frontmatter.parse(text)
-            out.append((html.unescape(str(meta.get("title", ""))), path))
-    return out
 
 
 def render_index(kb: KnowledgeBase, files: dict[str, str]) -> dict[str, str]:

@@ -6,6 +6,7 @@ view's own path, so the site works from ``file://`` and under any sub-path.
 
 from __future__ import annotations
 
+import html
 import re
 
 from helsekb.enrichers.crosslinks import runs
@@ -31,6 +32,20 @@ def render_views(kb: KnowledgeBase) -> dict[str, str]:
         GLOSSARY: render_glossary(kb),
         TOPICS: render_topics(kb),
     }
+
+
+VIEW_HEAD = "---\nkind: view\n"
+"""How every generated overview page starts (its front matter's first key)."""
+
+
+def view_pages(files: dict[str, str]) -> list[tuple[str, str]]:
+    """(title, path) of the generated overview pages among ``files``, in their order."""
+    out = []
+    for path, text in files.items():
+        if path.endswith(".md") and text.startswith(VIEW_HEAD):
+            meta, _ = frontmatter.parse(text)
+            out.append((html.unescape(str(meta["title"])), path))
+    return out
 
 
 def _head(title: str, intro: str) -> str:
