@@ -78,7 +78,8 @@ def test_a_bad_setting_fails_the_run_with_one_line_and_touches_nothing(
 
 
 def test_defaults_and_settings() -> None:
-    assert Limits.from_env({}) == Limits(seconds=120, memory_mb=2048, max_text_mb=16, workers=1)
+    cpus = min(4, os.cpu_count() or 1)
+    assert Limits.from_env({}) == Limits(seconds=120, memory_mb=2048, max_text_mb=16, workers=cpus)
     env = {"HELSEKB_READ_SECONDS": "2.5", "HELSEKB_READ_WORKERS": "3"}
     assert Limits.from_env(env) == Limits(seconds=2.5, workers=3)
 

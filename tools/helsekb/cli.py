@@ -13,11 +13,13 @@ from rich.progress import Progress
 from rich.table import Table
 
 from helsekb import __version__, pipeline
+from helsekb.cache import CACHE_ENV, DEFAULT_DIR, Cache
 from helsekb.fetch.cli import register as add_fetch_command
 from helsekb.fuzz import register as add_fuzz_command
 from helsekb.report import Level, RunReport
 from helsekb.roles_eval import register as add_eval_roles_command
 from helsekb.search.bench import register as add_bench_search_command
+from helsekb.stages import Stages
 
 EXAMPLES = {
     "convert": "Example:\n  helsekb convert --sources source_docs --out docs",
@@ -100,16 +102,39 @@ def _command(sub: argparse._SubParsersAction, name: str, summary: str) -> argpar
         action="store_true",
         help="no progress bar or table; errors and the summary line only",
     )
+    p.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=f"conversion cache (default: env {CACHE_ENV} or {DEFAULT_DIR}/)",
+    )
+    p.add_argument("--no-cache", action="store_true", help="read every source again; no cache used")
+    p.add_argument(
+        "--timings",
+        type=Path,
+        metavar="FILE",
+        help="write each stage's wall time and peak memory to FILE (JSON)",
+    )
     return p
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    stages = Stages()
+    code = _convert(args, stages)
+    if args.timings:
+        stages.write(args.timings)
+    return code
+
+
+def _convert(args: argparse.Namespace, stages: Stages) -> int:
     console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
     if not args.sources.is_dir():
         console.print(f"{args.sources}: error: sources directory not found")
         return 2
+    cache = Cache(None) if args.no_cache else Cache(args.cache) if args.cache else Cache.default()
     with _progress(args.quiet) as progress:
-        run = pipeline.convert(args.sources, args.out, progress)
+        run = pipeline.convert(args.sources, args.out, progress, cache=cache, stages=stages)
     print_report(run, console, quiet=args.quiet)
     return 1 if run.failed else 0
 
@@ -162,13 +187,19 @@ def _table(run: RunReport) -> Table:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    code = cmd_convert(args)
-    if code:
-        return code
+    stages = Stages()
+    code = _convert(args, stages) or _build(args, stages)
+    if args.timings:
+        stages.write(args.timings)
+    return code
+
+
+def _build(args: argparse.Namespace, stages: Stages) -> int:
     from helsekb.site import BuildError, build_site
 
     try:
-        build_site(Path.cwd(), args.site_dir, site_url=args.site_url, zip_path=args.zip)
+        with stages.stage("site"):
+            build_site(Path.cwd(), args.site_dir, site_url=args.site_url, zip_path=args.zip)
     except BuildError as exc:
         Console().print(f"site build failed: {exc}", markup=False)
         return 1
@@ -186,7 +217,7 @@ def cmd_csp(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    code = cmd_convert(args)
+    code = _convert(args, Stages())
     if code:
         return code
     from mkdocs.commands.serve import serve

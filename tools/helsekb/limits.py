@@ -10,7 +10,7 @@ Settings (environment variables, each with a default):
 - ``HELSEKB_READ_SECONDS`` (120): wall-clock seconds to read one source.
 - ``HELSEKB_READ_MEMORY_MB`` (2048): memory one source may take beyond what helsekb itself uses.
 - ``HELSEKB_MAX_TEXT_MB`` (16): largest text capture, HTML page or API item (PDFs: 64 MiB).
-- ``HELSEKB_READ_WORKERS`` (1): sources read at the same time.
+- ``HELSEKB_READ_WORKERS`` (the number of CPUs, at most 4): sources read at the same time.
 
 Where ``os.fork`` does not exist (Windows), sources are read in-process, size-checked only.
 """
@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from helsekb.readers import ReaderError, ReadResult, SourceEntry, infer_format, reader_for
 from helsekb.readers.clean import MAX_SOURCE_BYTES
@@ -45,7 +45,7 @@ class Limits:
     seconds: float = 120.0
     memory_mb: int = 2048
     max_text_mb: int = 16
-    workers: int = 1
+    workers: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Limits:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from helsekb import SITE_URL_ENV, catalogue, fidelity, fsutil, history, merge
+from helsekb.cache import Cache, source_key
 from helsekb.enrichers import (
     citations,
     crosslinks,
@@ -27,8 +28,10 @@ from helsekb.enrichers import (
 from helsekb.limits import Limits, SettingError, read_sources
 from helsekb.model import HOERINGSUTKAST, Document, KnowledgeBase, Page
 from helsekb.readers import ReaderError, ReadResult, SourceEntry
+from helsekb.readers.clean import MAX_SOURCE_BYTES
 from helsekb.report import Diagnostic, FileReport, Level, RunReport
 from helsekb.slug import slugify, unique
+from helsekb.stages import Stages
 from helsekb.writers import (
     export,
     nav,
@@ -49,10 +52,16 @@ class Source:
 
 
 def read_all(
-    entries: list[SourceEntry], progress: Progress | None = None, limits: Limits | None = None
+    entries: list[SourceEntry],
+    progress: Progress | None = None,
+    limits: Limits | None = None,
+    cached: Cached | None = None,
 ) -> tuple[list[Source], list[FileReport]]:
     """Read every source, each bounded in size, time and memory (``limits.py``); a failure
-    is reported and the other sources still convert. Results come in ``entries`` order."""
+    is reported and the other sources still convert. Results come in ``entries`` order.
+
+    ``cached`` gives the sources' cache keys and the cache: an unchanged source comes from
+    the cache, and what is read is stored there."""
     try:
         limits = limits or Limits.from_env()
     except SettingError as exc:  # no source is read with a limit nobody meant
@@ -60,7 +69,7 @@ def read_all(
         report.diagnostics.append(Diagnostic(Level.ERROR, exc.file, exc.message))
         return [], [report]
     sources, reports = [], []
-    for entry, outcome in read_sources(entries, limits):
+    for entry, outcome in _read_or_recall(entries, limits, cached):
         if progress:
             progress(entry.name)
         report = FileReport(entry.name)
@@ -73,6 +82,35 @@ def read_all(
         report.diagnostics.extend(outcome.diagnostics)
         sources.append(Source(entry, outcome, report))
     return sources, reports
+
+
+@dataclass(slots=True)
+class Cached:
+    """The cache and each source's key in it (``None``: not cacheable, e.g. missing)."""
+
+    cache: Cache
+    keys: list[str | None]
+
+
+def _read_or_recall(
+    entries: list[SourceEntry], limits: Limits, cached: Cached | None
+) -> Iterator[tuple[SourceEntry, ReadResult | ReaderError]]:
+    """Each entry with its outcome, in order: from the cache if it has it, else read."""
+    if cached is None:
+        yield from read_sources(entries, limits)
+        return
+    recalled: dict[int, ReadResult] = {}
+    for entry, key in zip(entries, cached.keys, strict=True):
+        found = cached.cache.get_read(key) if key else None
+        if found:
+            entry.format, recalled[id(entry)] = found
+    missing = [e for e in entries if id(e) not in recalled]
+    read = {id(e): outcome for e, outcome in read_sources(missing, limits)}
+    for entry, key in zip(entries, cached.keys, strict=True):
+        outcome = recalled.get(id(entry)) or read[id(entry)]
+        if key and id(entry) in read and isinstance(outcome, ReadResult):
+            cached.cache.put_read(key, (entry.format, outcome))
+        yield entry, outcome
 
 
 def read_one(entry: SourceEntry, limits: Limits | None = None) -> ReadResult:
@@ -175,6 +213,13 @@ def _attach(run: RunReport, diagnostics: list[Diagnostic]) -> None:
 
 def render(kb: KnowledgeBase, log: list[dict[str, Any]] | None = None) -> dict[str, str]:
     """Every output file, docs-relative path -> content (with the change log's pages)."""
+    files = render_pages(kb, log)
+    files.update(search_index.render_index(kb, files))
+    return files
+
+
+def render_pages(kb: KnowledgeBase, log: list[dict[str, Any]] | None = None) -> dict[str, str]:
+    """The Markdown pages, kb.json and the navigation (everything but the search index)."""
     files = {"index.md": pages.render_home(kb), "kb.json": export.render_kb(kb)}
     files.update(history.render(log or [], os.environ.get(SITE_URL_ENV, "")))
     files.update(views.render_views(kb))
@@ -190,7 +235,6 @@ def render(kb: KnowledgeBase, log: list[dict[str, Any]] | None = None) -> dict[s
             path = f"{doc.slug}/{members[0].chapter_slug}/index.md"
             files[path] = pages.render_chapter_index(doc, chapter, members)
     files[nav.NAV_FILE] = nav.render_nav(kb, views.view_pages(files))
-    files.update(search_index.render_index(kb, files))
     return files
 
 
@@ -252,8 +296,20 @@ def _log_changes(kb: KnowledgeBase, out: Path) -> list[dict[str, Any]]:
     return log
 
 
-def convert(sources_dir: Path, out: Path, progress: Progress | None = None) -> RunReport:
-    """Convert every source in ``sources_dir`` into ``out``; ``out`` is untouched on failure."""
+def convert(
+    sources_dir: Path,
+    out: Path,
+    progress: Progress | None = None,
+    *,
+    cache: Cache | None = None,
+    stages: Stages | None = None,
+) -> RunReport:
+    """Convert every source in ``sources_dir`` into ``out``; ``out`` is untouched on failure.
+
+    With a ``cache``, unchanged sources are not read again, and a run whose inputs are all
+    unchanged (and whose ``out`` was not touched since) is not done again. ``stages``
+    records the time and memory of each stage."""
+    stages = stages or Stages()
     run = RunReport()
     try:
         entries, uncatalogued = catalogue.load(sources_dir)
@@ -269,11 +325,50 @@ def convert(sources_dir: Path, out: Path, progress: Progress | None = None) -> R
                 Level.WARNING, name, f"not in {catalogue.CATALOGUE}; metadata taken from the file"
             )
         )
-    sources, run.files = read_all(entries, progress)
-    kb = assemble(sources)
-    _attach(run, enrich(kb))
-    files = render(kb, _log_changes(kb, out))
-    check_fidelity(sources, kb, files)
+    with stages.stage("cache check"):
+        cached, fingerprint = _cached(cache, entries)
+        replay = cached.cache.last_run(fingerprint, out) if cached else None
+    if replay:
+        replay.diagnostics.append(Diagnostic(Level.INFO, str(sources_dir), UNCHANGED))
+        return replay
+    with stages.stage("read"):
+        sources, run.files = read_all(entries, progress, cached=cached)
+    with stages.stage("enrich"):
+        kb = assemble(sources)
+        _attach(run, enrich(kb))
+        log = _log_changes(kb, out)
+    with stages.stage("markdown"):
+        files = render_pages(kb, log)
+    with stages.stage("search index"):
+        files.update(search_index.render_index(kb, files))
+    with stages.stage("fidelity"):
+        check_fidelity(sources, kb, files)
     if not run.failed:
-        write(files, out)
+        with stages.stage("write"):
+            write(files, out)
+        if cached:
+            cached.cache.remember_run(fingerprint, out, run)
+            cached.cache.prune({k for k in cached.keys if k})
     return run
+
+
+UNCHANGED = "no source, setting or helsekb file changed since the last conversion: nothing to do"
+
+
+def _cached(cache: Cache | None, entries: list[SourceEntry]) -> tuple[Cached | None, str]:
+    """The sources' cache keys and the run's fingerprint (no cache: nothing)."""
+    if cache is None or cache.root is None:
+        return None, ""
+    keys = [_key(e) for e in entries]
+    names = [k or f"unreadable:{e.name}" for k, e in zip(keys, entries, strict=True)]
+    fingerprint = cache.run_fingerprint(names)
+    return Cached(cache, keys), fingerprint
+
+
+def _key(entry: SourceEntry) -> str | None:
+    """The entry's cache key; None for a file that reading will reject unread."""
+    try:
+        size = entry.path.stat().st_size
+    except OSError:
+        return None
+    return source_key(entry) if 0 < size <= MAX_SOURCE_BYTES else None

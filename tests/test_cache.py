@@ -1,0 +1,142 @@
+"""The conversion cache: unchanged sources are not read again, unchanged runs not redone."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helsekb import cache as cache_module
+from helsekb import pipeline
+from helsekb.cache import Cache
+from helsekb.report import Level, RunReport
+from helsekb.stages import Stages
+from tests.conftest import SOURCES
+
+CAPTURE = "covid19-rehabilitering--4-oppsummering-av-de-mest-sentrale-tiltakene.txt"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(SOURCES, tmp_path / "source_docs")
+    return tmp_path
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the sources the readers were run on (not recalled from the cache)."""
+    calls: list[str] = []
+    original = pipeline.read_sources
+
+    def counting(entries, limits):  # type: ignore[no-untyped-def]
+        calls.extend(e.name for e in entries)
+        return original(entries, limits)
+
+    monkeypatch.setattr(pipeline, "read_sources", counting)
+    return calls
+
+
+def _convert(project: Path, stages: Stages | None = None) -> RunReport:
+    """Convert with the project's cache."""
+    return pipeline.convert(
+        project / "source_docs", project / "docs", cache=Cache(project / "cache"), stages=stages
+    )
+
+
+def _snapshot(docs: Path) -> dict[str, bytes]:
+    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in docs.rglob("*") if p.is_file()}
+
+
+def _read_sources(stages: Stages) -> list[str]:
+    return [s.name for s in stages.done]
+
+
+def test_an_unchanged_run_is_replayed_and_leaves_docs_alone(project: Path) -> None:
+    first = _convert(project)
+    assert not first.failed
+    before = _snapshot(project / "docs")
+    stamp = {p: p.stat().st_mtime_ns for p in (project / "docs").rglob("*")}
+    stages = Stages()
+    again = _convert(project, stages)
+    assert _read_sources(stages) == ["cache check"], "nothing read, rendered or written"
+    assert [f.sentences_kept for f in again.files] == [f.sentences_kept for f in first.files]
+    assert any(d.message == pipeline.UNCHANGED for d in again.diagnostics)
+    assert {p: p.stat().st_mtime_ns for p in (project / "docs").rglob("*")} == stamp
+    assert _snapshot(project / "docs") == before
+
+
+def test_only_the_changed_source_is_read_and_the_output_matches_a_cold_run(
+    project: Path, tmp_path_factory: pytest.TempPathFactory, reads: list[str]
+) -> None:
+    _convert(project)
+    assert len(reads) == 5
+    cold = tmp_path_factory.mktemp("cold")
+    for folder in ("source_docs", "docs"):  # the same sources and history snapshot
+        shutil.copytree(project / folder, cold / folder)
+    for root in (project, cold):
+        path = root / "source_docs" / CAPTURE
+        path.write_text(path.read_text(encoding="utf-8") + "\nEn ny setning om rehabilitering.\n")
+    reads.clear()
+    run = _convert(project)
+    assert not run.failed and reads == [CAPTURE]
+    assert pipeline.convert(cold / "source_docs", cold / "docs").failed is False
+    assert _snapshot(project / "docs") == _snapshot(cold / "docs")
+    assert "En ny setning om rehabilitering." in (project / "docs" / "kb.json").read_text()
+
+
+def test_a_cached_source_is_not_read_again(project: Path, reads: list[str]) -> None:
+    _convert(project)
+    (project / "docs" / "index.md").write_text("endret for hånd\n")  # the run is not replayed
+    reads.clear()
+    run = _convert(project)
+    assert not run.failed and reads == []
+    assert (project / "docs" / "index.md").read_text() != "endret for hånd\n"
+
+
+def test_a_broken_cache_file_is_read_again(project: Path, reads: list[str]) -> None:
+    _convert(project)
+    for path in (project / "cache" / "read").glob("*.pickle"):
+        path.write_bytes(b"not a pickle")
+    (project / "cache" / cache_module.LAST_RUN).unlink()
+    reads.clear()
+    run = _convert(project)
+    assert not run.failed and len(reads) == 5
+    assert sum(f.sentences_kept for f in run.files) == 484
+    for path in (project / "cache" / "read").glob("*.pickle"):
+        assert pickle.loads(path.read_bytes())  # rewritten
+
+
+def test_a_catalogue_change_is_a_new_key(project: Path) -> None:
+    _convert(project)
+    keys = {p.name for p in (project / "cache" / "read").glob("*.pickle")}
+    catalogue = project / "source_docs" / "sources.yml"
+    catalogue.write_text(catalogue.read_text().replace("type: Rapport", "type: Veileder"))
+    run = _convert(project)
+    assert not run.failed
+    now = {p.name for p in (project / "cache" / "read").glob("*.pickle")}
+    assert len(now - keys) == 1 and len(keys - now) == 1, "one entry changed, the old pruned"
+
+
+def test_failed_runs_are_not_remembered(project: Path) -> None:
+    (project / "source_docs" / CAPTURE).write_bytes(b"")
+    run = _convert(project)
+    assert run.failed
+    assert not (project / "cache" / cache_module.LAST_RUN).exists()
+    again = _convert(project)
+    assert again.failed
+    assert any(d.level is Level.ERROR for f in again.files for d in f.diagnostics)
+
+
+def test_stages_are_timed(project: Path) -> None:
+    stages = Stages()
+    _convert(project, stages)
+    names = _read_sources(stages)
+    assert names[:4] == ["cache check", "read", "enrich", "markdown"]
+    assert names[4:] == ["search index", "fidelity", "write"]
+    assert all(s.seconds >= 0 and s.peak_mb > 10 for s in stages.done)
+    out = project / "timings.json"
+    stages.write(out)
+    assert [s["name"] for s in json.loads(out.read_text())] == names

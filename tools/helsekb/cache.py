@@ -1,0 +1,135 @@
+"""The conversion cache: parsed sources by content hash, and the last run's fingerprint.
+
+A source whose bytes, catalogue entry and helsekb code are unchanged is not read again: its
+``ReadResult`` comes back from ``<cache>/read/<key>.pickle``. A conversion whose every input
+is unchanged (same fingerprint) and whose output directory was not touched since is not
+done again at all: its report is replayed and the output left as it is. Any change to
+helsekb's code or data files changes every key, so a stale cache is never used. The cache
+holds only what helsekb itself wrote (pickles: keep it writable by the administrator
+only, like the code); deleting it is always safe (the next run is cold).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import astuple
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from helsekb import SITE_URL_ENV
+from helsekb.readers import ReadResult, SourceEntry
+from helsekb.report import RunReport
+
+PACKAGE = Path(__file__).resolve().parent
+CACHE_ENV = "HELSEKB_CACHE_DIR"
+DEFAULT_DIR = Path(".cache") / "helsekb"
+LAST_RUN = "last-run.pickle"
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of every file of the helsekb package (code and data)."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".yml", ".yaml", ".json"}:
+            digest.update(path.relative_to(PACKAGE).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def source_key(entry: SourceEntry) -> str:
+    """What a source's reading depends on: its bytes, its catalogue entry and the code."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    digest.update(repr(astuple(entry)[1:]).encode())  # all but the absolute path
+    digest.update(entry.path.read_bytes())
+    return digest.hexdigest()
+
+
+def directory_stamp(path: Path) -> str:
+    """A hash of every file's path, size and modification time under ``path`` (cheap)."""
+    digest = hashlib.sha256()
+    if path.is_dir():
+        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            info = file.stat()
+            digest.update(
+                f"{file.relative_to(path)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode()
+            )
+    return digest.hexdigest()
+
+
+class Cache:
+    """The cache directory; ``None`` turns caching off (every run is cold)."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+
+    @classmethod
+    def default(cls) -> Cache:
+        """``HELSEKB_CACHE_DIR``, else ``.cache/helsekb`` in the working directory."""
+        return cls(Path(os.environ.get(CACHE_ENV) or DEFAULT_DIR))
+
+    def _read_path(self, key: str) -> Path | None:
+        return self.root / "read" / f"{key}.pickle" if self.root else None
+
+    def get_read(self, key: str) -> tuple[str, ReadResult] | None:
+        """(format, parsed source) stored under ``key``, if any."""
+        path = self._read_path(key)
+        found = _load(path) if path else None
+        ok = isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], ReadResult)
+        return found if ok else None
+
+    def put_read(self, key: str, result: tuple[str, ReadResult]) -> None:
+        path = self._read_path(key)
+        if path:
+            _store(path, result)
+
+    def run_fingerprint(self, keys: list[str]) -> str:
+        """What a whole conversion depends on: every source's key, in order, and the settings."""
+        digest = hashlib.sha256(code_fingerprint().encode())
+        for part in [*keys, os.environ.get(SITE_URL_ENV, "")]:
+            digest.update(part.encode() + b"\0")
+        return digest.hexdigest()
+
+    def last_run(self, fingerprint: str, out: Path) -> RunReport | None:
+        """The report of the last conversion if it had these inputs and ``out`` is as it left it."""
+        found = _load(self.root / LAST_RUN) if self.root else None
+        if not isinstance(found, dict) or found.get("fingerprint") != fingerprint:
+            return None
+        if found.get("stamp") != directory_stamp(out):
+            return None
+        report = found.get("report")
+        return report if isinstance(report, RunReport) else None
+
+    def remember_run(self, fingerprint: str, out: Path, report: RunReport) -> None:
+        if self.root:
+            record = {"fingerprint": fingerprint, "stamp": directory_stamp(out), "report": report}
+            _store(self.root / LAST_RUN, record)
+
+    def prune(self, keep: set[str]) -> None:
+        """Drop the parsed sources no longer in use (old versions of changed files)."""
+        folder = self.root / "read" if self.root else None
+        if folder and folder.is_dir():
+            for path in folder.glob("*.pickle"):
+                if path.stem not in keep:
+                    path.unlink(missing_ok=True)
+
+
+def _load(path: Path) -> Any:
+    """A pickle helsekb wrote, or None if missing or unreadable (then it is simply redone)."""
+    try:
+        with path.open("rb") as stream:
+            return pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+
+
+def _store(path: Path, value: Any) -> None:
+    """Write atomically (a crash leaves the old file or none, never half of one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as stream:
+        pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
