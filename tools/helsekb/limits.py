@@ -20,7 +20,10 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field, fields
+from functools import cache
+from pathlib import Path
 
 from helsekb.readers import ReaderError, ReadResult, SourceEntry, infer_format, reader_for
 from helsekb.readers.clean import MAX_SOURCE_BYTES
@@ -83,6 +86,23 @@ def prepare(entry: SourceEntry, limits: Limits) -> None:
         what = f" for {TEXT_FORMATS[entry.format]}, {_ENV['max_text_mb']}"
         _check_size(entry.name, size, limits.max_text_mb * 2**20, what)
     reader_for(entry.format)  # imported here once, not in every worker
+    warm_up(entry.format)
+
+
+@cache
+def warm_up(fmt: str) -> None:
+    """Read a tiny generated document of ``fmt`` here, before any worker is forked.
+
+    Readers compile CSS selectors and regular expressions on first use (about 0.15 s for
+    HTML); done once in the parent, every forked worker inherits them instead of paying
+    that for each source. A failure here is harmless: the workers then just start cold.
+    """
+    from helsekb.fuzzdocs import Block, Doc, render
+
+    sample = Doc("Prøve", (Block("heading", text="Del"), Block("paragraph", ("Én setning.",))))
+    entry = SourceEntry(Path(f"warm-up.{fmt}"), fmt, f"warm-up.{fmt}")
+    with suppress(Exception):
+        reader_for(fmt)(render(sample, fmt), entry)
 
 
 def _check_size(name: str, size: int, limit: int, what: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import pickle
 import selectors
@@ -159,6 +160,7 @@ def _kill(pid: int) -> None:
 def _child(entry: SourceEntry, limits: Limits, wfd: int, parent: int) -> NoReturn:
     """Runs in the forked child: read, report, exit (never returns into the parent's code)."""
     try:
+        gc.disable()  # short-lived: a collection would touch, and so copy, every page
         _die_with(parent)
         _limit_memory(limits.memory_mb)
         payload = _payload(entry)
