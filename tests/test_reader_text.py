@@ -159,6 +159,17 @@ def test_virksomhetsleder_without_indentation_keeps_everything_in_one_section() 
 
 
 @pytest.mark.parametrize("name", ALL)
+def test_the_reference_list_is_in_the_checked_main_text(name: str) -> None:
+    """The fidelity check must see the references too (a capture without indentation once
+    lost them from its main text, so nothing checked that they reached the output)."""
+    result = read(name)
+    refs = [r.raw for p in result.pages for r in p.references]
+    assert all(ref in result.main_text for ref in refs), name
+    if name == VIRKSOMHET:
+        assert len(refs) == 3
+
+
+@pytest.mark.parametrize("name", ALL)
 def test_no_site_chrome_in_page(name: str) -> None:
     text = page_text(page_of(name))
     for chrome in CHROME:

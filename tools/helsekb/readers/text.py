@@ -221,7 +221,7 @@ def _split_supplementary(body: list[Line]) -> tuple[list[Line], list[Line]]:
     for i, line in enumerate(body):
         if not line.bullet and line.indent >= base + 4:
             return body[:i], [Line(ln.no, max(0, ln.indent - 4), ln.text) for ln in body[i:]]
-    return body, []
+    return list(body), []  # a copy: the references are taken out of it, not out of body
 
 
 def _take_references(lines: list[Line], entry: SourceEntry) -> list[Reference]:
