@@ -41,29 +41,33 @@ def _plain(spans: list[Span]) -> str:
     return "".join(s.text for s in spans)
 
 
-def topic_patterns() -> list[tuple[str, re.Pattern[str]]]:
-    """(name, pattern) per topic of data/topics.yml, in the file's order."""
+def topic_patterns() -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
+    """(name, pattern, its terms in lower case) per topic of data/topics.yml, in order."""
     out = []
     for n, entry in enumerate(load_data("topics.yml", "topics")):
         where = f"topics.yml: topics[{n + 1}]"
         name = str(require(entry, "name", where))
         terms = sorted((str(t) for t in require(entry, "terms", where)), key=len, reverse=True)
         alternatives = [re.escape(t) + (_ENDINGS if len(t) >= 4 else "s?") for t in terms]
-        out.append((name, re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.I)))
+        pattern = re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.I)
+        out.append((name, pattern, tuple(t.lower() for t in terms)))
     return out
 
 
 def find_topics(kb: KnowledgeBase) -> None:
     """Every topic with the ``path#anchor`` of each paragraph or list item it occurs in."""
     patterns = topic_patterns()
-    places: dict[str, list[str]] = {name: [] for name, _ in patterns}
+    places: dict[str, list[str]] = {name: [] for name, _, _ in patterns}
     for page in kb.pages():
         for run in runs(page):
             if run.heading or not run.anchor:
                 continue
             place = f"{page.path}#{run.anchor}"
-            text = run.text
-            for name, pattern in patterns:
-                if pattern.search(text) and place not in places[name][-1:]:
+            text, lower = run.text, run.text.lower()
+            for name, pattern, terms in patterns:
+                # A match needs a term as it stands: the substring test skips most texts fast.
+                if not any(t in lower for t in terms) or place in places[name][-1:]:
+                    continue
+                if pattern.search(text):
                     places[name].append(place)
     kb.topics = [Topic(name, found) for name, found in places.items() if found]
