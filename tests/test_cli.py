@@ -10,7 +10,17 @@ import pytest
 from helsekb import cli
 from tests.conftest import ROOT, SOURCES
 
-COMMANDS = ["convert", "build", "serve", "csp", "fetch", "bench-search", "eval-roles", "fuzz"]
+COMMANDS = [
+    "convert",
+    "build",
+    "serve",
+    "csp",
+    "fetch",
+    "bench",
+    "bench-search",
+    "eval-roles",
+    "fuzz",
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -13,6 +13,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from helsekb import __version__, pipeline
+from helsekb.benchmark import register as add_bench_command
 from helsekb.cache import CACHE_ENV, DEFAULT_DIR, Cache
 from helsekb.fetch.cli import register as add_fetch_command
 from helsekb.fuzz import register as add_fuzz_command
@@ -68,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     csp.set_defaults(func=cmd_csp)
     add_fetch_command(sub)
+    add_bench_command(sub)
     add_bench_search_command(sub)
     add_eval_roles_command(sub)
     add_fuzz_command(sub)

@@ -1,0 +1,28 @@
+"""``helsekb bench`` end to end on a small corpus: every step runs and every figure is there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helsekb import benchmark, benchtables
+
+STAGES = ["cache check", "read", "enrich", "markdown", "search index", "fidelity", "write", "site"]
+
+
+def test_bench_measures_every_step_on_a_small_corpus(tmp_path: Path) -> None:
+    result = benchmark.bench_size(40, tmp_path / "40", seed=7)
+    assert result.corpus.pages == 40 and sum(result.corpus.files_by_format.values()) == 40
+    assert [s["name"] for s in result.cold.stages] == STAGES
+    assert [s["name"] for s in result.warm.stages] == ["cache check", "site"], "warm: replayed"
+    incremental = [s["name"] for s in result.incremental.stages]
+    assert incremental == STAGES[:-1], "one source changed: converted again, no site step"
+    for run in (result.cold, result.warm, result.incremental, result.plain):
+        assert run.seconds > 0 and run.peak_mb > 20
+    assert 0 < result.floor_s < result.plain.seconds
+    assert result.site_bytes > result.docs_bytes > 100_000
+    assert 10_000 < result.html_mean < result.html_max
+    assert [(r.fmt, r.files) for r in result.readers] == [("html", 18), ("pdf", 2)]
+    assert all(r.helsekb_ms > 0 and r.other_ms > 0 for r in result.readers)
+    assert 0.5 < result.readers[0].other_kept <= 1
+    text = benchtables.tables([result])
+    assert text.count("| 40 |") == 6 and "trafilatura extract()" in text
