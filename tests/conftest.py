@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,8 @@ from helsekb.report import RunReport
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "source_docs"
 FIXTURES = ROOT / "tests" / "fixtures"
+os.environ.setdefault("HELSEKB_CACHE_DIR", tempfile.mkdtemp(prefix="helsekb-test-cache-"))
+"""Commands run by the tests (and their subprocesses) keep their cache out of the checkout."""
 
 
 @pytest.fixture(scope="session")

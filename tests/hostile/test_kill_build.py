@@ -48,7 +48,7 @@ def build(project: Path, when: Watch | None = None, previous: int = 0) -> bool:
 
     True if the process was killed."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
-    command = [sys.executable, "-m", "helsekb.cli", "build", "-q"]
+    command = [sys.executable, "-m", "helsekb.cli", "build", "-q", "--no-cache"]  # convert always
     proc = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.DEVNULL)
     start = time.monotonic()
     while proc.poll() is None:

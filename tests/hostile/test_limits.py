@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from helsekb import pipeline
+from helsekb import pipeline, workers
 from helsekb.limits import Limits
-from helsekb.readers import SourceEntry
+from helsekb.readers import ReaderError, SourceEntry
 from tests.conftest import SOURCES
 
 CAPTURE = "covid19-rehabilitering--4-oppsummering-av-de-mest-sentrale-tiltakene.txt"
@@ -121,3 +121,45 @@ def test_a_killed_convert_takes_its_reading_worker_with_it(tmp_path: Path) -> No
     while any(Path(f"/proc/{w}").exists() for w in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(Path(f"/proc/{w}").exists() for w in workers), "worker outlived convert"
+
+
+def _copies(tmp_path: Path, count: int) -> list[SourceEntry]:
+    text = (SOURCES / CAPTURE).read_bytes()
+    for n in range(count):
+        (tmp_path / f"c{n}.txt").write_bytes(text)
+    return [SourceEntry(tmp_path / f"c{n}.txt", "capture", f"c{n}.txt") for n in range(count)]
+
+
+@pytest.mark.parametrize("how", ["dies", "hangs"])
+def test_a_failed_batch_reads_each_source_again_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """Small sources share a child; when it dies or hangs, only the culprit gets the error."""
+    entries = _copies(tmp_path, 2 * workers.BATCH)
+    real = workers.read_in_process
+
+    def bad_on_c5(entry: SourceEntry):  # type: ignore[no-untyped-def]
+        if entry.name == "c5.txt":
+            if how == "dies":
+                os.kill(os.getpid(), signal.SIGKILL)
+            time.sleep(30)
+        return real(entry)
+
+    monkeypatch.setattr(workers, "read_in_process", bad_on_c5)  # the forked children inherit it
+    out = list(workers.WorkerPool(Limits(seconds=2, workers=2)).run(entries))
+    assert [e.name for e, _ in out] == [e.name for e in entries]
+    failed = {e.name: str(o) for e, o in out if isinstance(o, ReaderError)}
+    assert list(failed) == ["c5.txt"]
+    assert ("crashed (SIGKILL)" if how == "dies" else "took longer than 2 s") in failed["c5.txt"]
+    assert all(len(o.pages) == 1 for e, o in out if e.name != "c5.txt")
+
+
+def test_small_text_sources_share_a_child_and_pdfs_do_not(tmp_path: Path) -> None:
+    entries = _copies(tmp_path, 20)
+    pdf = SourceEntry(tmp_path / "x.pdf", "pdf", "x.pdf")
+    (tmp_path / "x.pdf").write_bytes(b"%PDF-1.4")
+    queue = workers.deque((n, e, False) for n, e in enumerate([*entries[:3], pdf, *entries[3:]]))
+    sizes = []
+    while queue:
+        sizes.append(len(workers._take_batch(queue, Limits())))
+    assert sizes == [3, 1, workers.BATCH, 20 - 3 - workers.BATCH]

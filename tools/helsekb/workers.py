@@ -1,9 +1,12 @@
 """Forked workers that read sources under the time and memory limits of ``limits.py``.
 
-The parent forks one child per source (at most ``workers`` at a time); the child reads the
-file with an address-space limit, pickles its outcome into a pipe and exits with
+The parent forks a child per batch of sources (at most ``workers`` at a time); the child
+reads them with an address-space limit, pickles their outcomes into a pipe and exits with
 ``os._exit``. The parent multiplexes the pipes, kills a child that passes its deadline, and
-hands the results back in source order.
+hands the results back in source order. A batch is up to ``BATCH`` small text sources (a
+fork costs about as much as reading one); a PDF or a large file goes alone. If a batch's
+child dies or runs out of time, each of its sources is read again alone, so the error
+names the one file that caused it and the others still convert.
 """
 
 from __future__ import annotations
@@ -27,12 +30,14 @@ from helsekb.readers import ReaderError, ReadResult, SourceEntry
 Outcome = ReadResult | ReaderError
 _PR_SET_PDEATHSIG = 1
 _CHUNK = 1 << 20
+BATCH = 16
+BATCH_BYTES = 512 * 1024
+"""A source this large (or a PDF) is read alone; smaller ones share a child."""
 
 
 @dataclass(slots=True)
 class _Job:
-    index: int
-    entry: SourceEntry
+    batch: list[tuple[int, SourceEntry]]
     pid: int
     deadline: float
     data: bytearray = field(default_factory=bytearray)
@@ -48,41 +53,49 @@ class WorkerPool:
         """Running jobs by the read end of their pipe."""
 
     def run(self, entries: list[SourceEntry]) -> Iterator[tuple[SourceEntry, Outcome]]:
-        queue = deque(enumerate(entries))
+        queue: deque[tuple[int, SourceEntry, bool]] = deque(
+            (n, e, False) for n, e in enumerate(entries)
+        )
         done: dict[int, Outcome] = {}
         emitted = 0
         try:
             while queue or self._running:
                 while queue and len(self._running) < self.limits.workers:
-                    index, entry = queue.popleft()
-                    if (error := self._start(index, entry)) is not None:
-                        done[index] = error
-                self._collect(done)
+                    self._start(_take_batch(queue, self.limits), done)
+                self._collect(done, queue)
                 while emitted in done:
                     yield entries[emitted], done.pop(emitted)
                     emitted += 1
         finally:
             self._stop_all()
             self._selector.close()
+            gc.unfreeze()
 
-    def _start(self, index: int, entry: SourceEntry) -> ReaderError | None:
-        """Fork a child for ``entry``; checks that need no parsing fail here, unforked."""
-        try:
-            prepare(entry, self.limits)
-        except ReaderError as exc:
-            return exc
+    def _start(self, batch: list[tuple[int, SourceEntry]], done: dict[int, Outcome]) -> None:
+        """Fork a child for the batch; checks that need no parsing fail here, unforked."""
+        ready = []
+        for index, entry in batch:
+            try:
+                prepare(entry, self.limits)
+                ready.append((index, entry))
+            except ReaderError as exc:
+                done[index] = exc
+        if not ready:
+            return
         parent = os.getpid()
         rfd, wfd = os.pipe()
+        gc.freeze()  # the child's collections then skip (and do not copy) the parent's objects
         pid = os.fork()
         if pid == 0:
             os.close(rfd)
-            _child(entry, self.limits, wfd, parent)
+            _child([e for _, e in ready], self.limits, wfd, parent)
         os.close(wfd)
-        self._running[rfd] = _Job(index, entry, pid, time.monotonic() + self.limits.seconds)
+        self._running[rfd] = _Job(ready, pid, time.monotonic() + self.limits.seconds)
         self._selector.register(rfd, selectors.EVENT_READ)
-        return None
 
-    def _collect(self, done: dict[int, Outcome]) -> None:
+    def _collect(
+        self, done: dict[int, Outcome], queue: deque[tuple[int, SourceEntry, bool]]
+    ) -> None:
         """Read what the children wrote until the next deadline; finish the ended ones."""
         if not self._running:
             return
@@ -94,29 +107,48 @@ class WorkerPool:
                 job.data += chunk
             else:
                 self._forget(key.fd)
-                done[job.index] = self._finish(job)
+                self._finish(job, done, queue)
         now = time.monotonic()
         for fd, job in list(self._running.items()):
             if now >= job.deadline:
                 self._forget(fd)
                 _kill(job.pid)
                 message = f"took longer than {self.limits.seconds:g} s to read"
-                done[job.index] = ReaderError(job.entry.name, f"{message} (HELSEKB_READ_SECONDS)")
+                error = ReaderError(job.batch[0][1].name, f"{message} (HELSEKB_READ_SECONDS)")
+                self._failed(job, error, done, queue)
+
+    def _failed(
+        self,
+        job: _Job,
+        error: ReaderError,
+        done: dict[int, Outcome],
+        queue: deque[tuple[int, SourceEntry, bool]],
+    ) -> None:
+        """A lone source gets the error; a batch's sources are each read again, alone."""
+        if len(job.batch) == 1:
+            done[job.batch[0][0]] = error
+        else:
+            queue.extendleft((n, e, True) for n, e in reversed(job.batch))
 
     def _forget(self, fd: int) -> None:
         self._selector.unregister(fd)
         os.close(fd)
         del self._running[fd]
 
-    def _finish(self, job: _Job) -> Outcome:
+    def _finish(
+        self, job: _Job, done: dict[int, Outcome], queue: deque[tuple[int, SourceEntry, bool]]
+    ) -> None:
         _, status, _ = os.wait4(job.pid, 0)
         try:
-            outcome = pickle.loads(job.data) if job.data else None
+            outcomes = pickle.loads(job.data) if job.data else None
         except Exception:  # a child killed half-way through writing
-            outcome = None
-        if outcome is None:
-            return ReaderError(job.entry.name, _death(status, self.limits))
-        return self._outcome(job.entry, outcome)
+            outcomes = None
+        if not isinstance(outcomes, list) or len(outcomes) != len(job.batch):
+            error = ReaderError(job.batch[0][1].name, _death(status, self.limits))
+            self._failed(job, error, done, queue)
+            return
+        for (index, entry), outcome in zip(job.batch, outcomes, strict=True):
+            done[index] = self._outcome(entry, outcome)
 
     def _outcome(self, entry: SourceEntry, outcome: tuple[Any, ...]) -> Outcome:
         kind, *rest = outcome
@@ -157,34 +189,70 @@ def _kill(pid: int) -> None:
         os.waitpid(pid, 0)
 
 
-def _child(entry: SourceEntry, limits: Limits, wfd: int, parent: int) -> NoReturn:
+def _take_batch(
+    queue: deque[tuple[int, SourceEntry, bool]], limits: Limits
+) -> list[tuple[int, SourceEntry]]:
+    """The next source, and the small text sources after it (up to BATCH), to read together."""
+    index, entry, alone = queue.popleft()
+    batch = [(index, entry)]
+    if alone or not _small(entry):
+        return batch
+    while queue and len(batch) < BATCH and not queue[0][2] and _small(queue[0][1]):
+        index, entry, _ = queue.popleft()
+        batch.append((index, entry))
+    return batch
+
+
+def _small(entry: SourceEntry) -> bool:
+    """A text source small enough to share a child (a PDF never: it can be slow and big)."""
+    if entry.format == "pdf" or entry.path.suffix.lower() == ".pdf":
+        return False
+    try:
+        return entry.path.stat().st_size <= BATCH_BYTES
+    except OSError:
+        return True  # prepare() reports it, unforked
+
+
+def _child(entries: list[SourceEntry], limits: Limits, wfd: int, parent: int) -> NoReturn:
     """Runs in the forked child: read, report, exit (never returns into the parent's code)."""
     try:
-        gc.disable()  # short-lived: a collection would touch, and so copy, every page
         _die_with(parent)
         _limit_memory(limits.memory_mb)
-        payload = _payload(entry)
+        payload = _payload(entries)
         with os.fdopen(wfd, "wb") as out:
             out.write(payload)
     finally:
         os._exit(0)
 
 
-def _payload(entry: SourceEntry) -> bytes:
+def _payload(entries: list[SourceEntry]) -> bytes:
+    """The pickled list of the entries' outcomes (one that cannot be pickled: its error)."""
+    outcomes = [_read(entry) for entry in entries]
     try:
-        outcome: tuple[Any, ...] = ("ok", entry.format, read_in_process(entry))
+        return pickle.dumps(outcomes, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # one result too big or too deep to pickle: find which
+        return pickle.dumps([_picklable(o) for o in outcomes], protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _read(entry: SourceEntry) -> tuple[Any, ...]:
+    try:
+        return ("ok", entry.format, read_in_process(entry))
     except ReaderError as exc:
-        outcome = ("error", exc.file, exc.message, exc.location)
+        return ("error", exc.file, exc.message, exc.location)
     except MemoryError:
-        outcome = ("memory",)
+        return ("memory",)
     except Exception as exc:
-        outcome = ("crash", f"{type(exc).__name__}: {exc}")
+        return ("crash", f"{type(exc).__name__}: {exc}")
+
+
+def _picklable(outcome: tuple[Any, ...]) -> tuple[Any, ...]:
     try:
-        return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
-        return pickle.dumps(("memory",))
+        return ("memory",)
     except Exception as exc:  # e.g. a result nested too deeply to pickle
-        return pickle.dumps(("crash", f"{type(exc).__name__}: {exc}"))
+        return ("crash", f"{type(exc).__name__}: {exc}")
+    return outcome
 
 
 def _die_with(parent: int) -> None:
