@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helsekb import SITE_URL_ENV, catalogue, fidelity, fsutil, history, merge
+from helsekb import SITE_URL_ENV, catalogue, fidelity, fsutil, history, merge, parallel
 from helsekb.cache import Cache, source_key
 from helsekb.enrichers import (
     citations,
@@ -239,28 +239,41 @@ def render_pages(kb: KnowledgeBase, log: list[dict[str, Any]] | None = None) -> 
 
 
 def check_fidelity(sources: list[Source], kb: KnowledgeBase, files: dict[str, str]) -> None:
-    """Record sentences kept per source; a lost sentence or leaked chrome is an error."""
+    """Record sentences kept per source; a lost sentence or leaked chrome is an error.
+
+    Every page is rendered once (a document's index serves all its sources), in parallel."""
     doc_of = {p.path: d for d in kb.documents for p in d.pages}
     intro_of = {id(s): d for d in kb.documents for s in d.intro}
-    texts: dict[str, str] = {}  # a document's index is rendered once, not once per source
+    written: list[list[str]] = []
     for src in sources:
-        written = [p.path for p in src.result.pages]
+        paths = [p.path for p in src.result.pages]
         docs = {doc_of[p.path].slug for p in src.result.pages} | {
             intro_of[id(s)].slug for s in src.result.intro
         }
-        written += [f"{slug}/index.md" for slug in sorted(docs)]
-        for path in written:
-            if path not in texts:
-                texts[path] = fidelity.page_text(files[path])
-        result = fidelity.check(
-            src.result.main_text, src.result.boilerplate, [texts[p] for p in written]
-        )
-        _record(
-            src.report,
-            result,
-            len(src.result.pages),
-            sum(len(p.references) for p in src.result.pages),
-        )
+        written.append(paths + [f"{slug}/index.md" for slug in sorted(docs)])
+    unique = list(dict.fromkeys(p for paths in written for p in paths))
+    workers = _workers()
+    rendered = parallel.fork_map(fidelity.page_text, [files[p] for p in unique], workers)
+    texts = dict(zip(unique, rendered, strict=True))
+    jobs = [
+        (src.result.main_text, src.result.boilerplate, [texts[p] for p in paths])
+        for src, paths in zip(sources, written, strict=True)
+    ]
+    results = parallel.fork_map(_check, jobs, workers)
+    for src, result in zip(sources, results, strict=True):
+        refs = sum(len(p.references) for p in src.result.pages)
+        _record(src.report, result, len(src.result.pages), refs)
+
+
+def _check(job: tuple[str, list[str], list[str]]) -> fidelity.Fidelity:
+    return fidelity.check(*job)
+
+
+def _workers() -> int:
+    try:
+        return Limits.from_env().workers
+    except SettingError:  # reported by read_all already
+        return 1
 
 
 def _record(report: FileReport, result: fidelity.Fidelity, n_pages: int, n_refs: int) -> None:
