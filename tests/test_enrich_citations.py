@@ -18,6 +18,7 @@ from helsekb.enrichers.crosslinks import link_range
 from helsekb.enrichers.references import parse
 from helsekb.model import Reference, Span
 from helsekb.report import Level, RunReport
+from helsekb.writers import views
 from tests.conftest import FIXTURES, SOURCES
 
 FASTLEGEN = "utmattelse--fastlegen-bor-igangsette-og-koordinere-tiltak.txt"
@@ -204,3 +205,25 @@ def test_bibtex_and_ris_exports(converted: tuple[RunReport, Path]) -> None:
     assert "TY  - JOUR\nID  - ref-hunt-2019\nAU  - Hunt, G. E." in ris
     assert "TY  - RPRT\nID  - ref-sbu-2024\nAU  - SBU\nPY  - 2024" in ris
     assert "SP  - 2217\nEP  - 2228" in ris and "UR  - https://www.sbu.se/379" in ris
+
+
+def test_a_large_bibliography_gets_a_page_per_letter(
+    converted: tuple[RunReport, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _, out = converted
+    whole = (out / "bibliografi" / "index.md").read_text(encoding="utf-8")
+    monkeypatch.setattr(views, "ONE_PAGE_ITEMS", 3)
+    assert not pipeline.convert(SOURCES, tmp_path / "docs").failed
+    folder = tmp_path / "docs" / "bibliografi"
+    index = (folder / "index.md").read_text(encoding="utf-8")
+    letters = sorted(p for p in folder.glob("*.md") if p.name != "index.md")
+    assert len(letters) >= 4 and all(f"]({p.name})" in index for p in letters)
+    ids = [i for p in letters for i in re.findall(r"\{: #(ref-[\w-]+) ", p.read_text())]
+    assert sorted(ids) == sorted(re.findall(r"\{: #(ref-[\w-]+) ", whole)) and len(ids) == 11
+    for page in letters:
+        text = page.read_text(encoding="utf-8")
+        assert "[BibTeX](helsekb.bib)" in text
+        for path, anchor in re.findall(r"\]\(\.\./([^)#]+)#([\w-]+)\)", text):
+            assert f"#{anchor}" in (tmp_path / "docs" / path).read_text(encoding="utf-8")
+    nav = (tmp_path / "docs" / ".nav.yml").read_text(encoding="utf-8")
+    assert "- Bibliografi:\n  - bibliografi/index.md\n" in nav

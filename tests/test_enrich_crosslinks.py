@@ -126,7 +126,7 @@ def test_every_page_has_a_see_also_block(
             assert 1 <= len(page["related"]) <= 5, path
             assert all(r["reasons"] for r in page["related"]), path
             body = (out / path).read_text(encoding="utf-8")
-            assert "## Se også {: .kb-see-also data-search-exclude }" in body
+            assert "## Se også {: .kb-see-also }" in body
 
 
 def test_ambiguous_mentions_are_left_alone_and_reported(tmp_path: Path) -> None:

@@ -13,9 +13,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helsekb import pipeline
 from helsekb.enrichers.roles import Rules, load_vocabulary
 from helsekb.report import RunReport
 from helsekb.roles_eval import EPILOG, Evaluation, evaluate, register, render_table
+from helsekb.writers import roleviews
 from helsekb.writers.markdown import anchored
 from tests.conftest import FIXTURES, SOURCES
 
@@ -290,6 +292,33 @@ def test_role_page(
         assert phrase not in checklist, phrase
     for path, anchor in links_in(view):
         assert anchor in anchors_in(out / path), (path, anchor)
+
+
+def test_a_large_role_view_is_split_by_document(
+    converted: tuple[RunReport, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Above ONE_PAGE_DUTIES duties, an overview and a page per document, nothing lost."""
+    _, out = converted
+    monkeypatch.setattr(roleviews, "ONE_PAGE_DUTIES", 5)
+    report = pipeline.convert(SOURCES, tmp_path / "docs")
+    assert not report.failed
+    docs = tmp_path / "docs"
+    whole = (out / "roller" / "spesialisthelsetjenesten.md").read_text(encoding="utf-8")
+    overview = docs / "roller" / "spesialisthelsetjenesten.md"
+    parts = sorted((docs / "roller" / "spesialisthelsetjenesten").glob("*.md"))
+    assert len(parts) == 3 and "## Dokumenter" in overview.read_text(encoding="utf-8")
+    for part in parts:
+        assert f"](../../roller/spesialisthelsetjenesten/{part.name})" not in whole
+        assert f"]({part.parent.name}/{part.name})" in overview.read_text(encoding="utf-8")
+    duties = [re.search(r"## Oppgaver og ansvar \((\d+)\)", p.read_text()).group(1) for p in parts]
+    assert sum(map(int, duties)) == 13
+    statements = sorted(a for p in parts for a in re.findall(r"#(p-[\w-]+)\)", p.read_text()))
+    assert statements == sorted(re.findall(r"#(p-[\w-]+)\)", whole.split("## Oppgaver")[1]))
+    for part in parts:
+        for path, anchor in re.findall(r"\]\(\.\./\.\./([^)#]+)#([\w-]+)\)", part.read_text()):
+            assert anchor in anchors_in(docs / path), (path, anchor)
+    nav = (docs / ".nav.yml").read_text(encoding="utf-8")
+    assert "  - For spesialisthelsetjenesten:\n    - roller/spesialisthelsetjenesten.md\n" in nav
 
 
 MATRIX_CELLS = {  # row: (FL, SH, no actor named), statements per cell

@@ -125,11 +125,14 @@ def build_engine(engine: str, work: Path, docs: Path) -> Path:
     overrides = project / "overrides"
     shutil.copytree(ROOT / "overrides", overrides)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    if engine == "material":
+    if engine == "material":  # Material's own search box, plugin and lunr index
         (overrides / "partials" / "search.html").unlink()
+        (overrides / "partials" / "header.html").unlink()
         lines = [line for line in config.splitlines() if not any(a in line for a in SEARCH_ASSETS)]
-        config = "\n".join(lines).replace(
-            "    - toc.follow", "    - search.highlight\n    - toc.follow"
+        config = (
+            "\n".join(lines)
+            .replace("    - toc.follow", "    - search.highlight\n    - toc.follow")
+            .replace("\nplugins:\n", "\nplugins:\n  - search\n")
         )
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     (project / "docs").symlink_to(docs)

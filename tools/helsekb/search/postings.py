@@ -73,8 +73,8 @@ def _keys(text: str) -> list[str]:
 
 def build(entries: list[Entry], contexts: list[str]) -> Postings:
     """Postings for ``entries``; ``contexts[i]`` is the page/document text around entry i."""
-    lengths = [len(words(" ".join(e.text))) for e in entries]
-    avg_len = max(1.0, sum(lengths) / max(1, len(lengths)))
+    lengths = [n for e in entries if (n := len(words(" ".join(e.text))))]
+    avg_len = max(1.0, sum(lengths) / max(1, len(lengths)))  # of the entries with a text
     by_key: dict[str, list[tuple[int, int]]] = {}
     for n, (entry, context) in enumerate(zip(entries, contexts, strict=True)):
         for k, w in entry_weights(entry, context, avg_len).items():

@@ -45,14 +45,35 @@ def _document(doc: Document) -> dict[str, Any]:
 
 
 def _views(views: list[tuple[str, str]]) -> list[Any]:
-    """The generated views in order, the role views together in one section."""
+    """The generated views in order: a view's own sub-pages (``temaer/x.md`` under
+    ``temaer/index.md``, ``roller/r/x.md`` under ``roller/r.md``) in a section with it, and
+    the role views together in one section."""
+    paths = {path for _, path in views}
+    children: dict[str, list[Any]] = {}
+    top: list[tuple[str, str]] = []
+    for name, path in views:
+        parent = _parent(path, paths)
+        if parent:
+            children.setdefault(parent, []).append({title(name): path})
+        else:
+            top.append((name, path))
     out: list[Any] = []
     roles: list[Any] = []
-    for name, path in views:
+    for name, path in top:
+        entry = {title(name): [path, *children[path]] if path in children else path}
         if path.startswith(ROLES_FOLDER) and not roles:
             out.append({ROLES_TITLE: roles})
-        (roles if path.startswith(ROLES_FOLDER) else out).append({title(name): path})
+        (roles if path.startswith(ROLES_FOLDER) else out).append(entry)
     return out
+
+
+def _parent(path: str, paths: set[str]) -> str | None:
+    """The view whose sub-page ``path`` is: ``<folder>.md`` or ``<folder>/index.md``."""
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    for candidate in (f"{folder}.md", f"{folder}/index.md"):
+        if folder and candidate != path and candidate in paths:
+            return candidate
+    return None
 
 
 def _extra() -> dict[str, Any]:

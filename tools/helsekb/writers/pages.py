@@ -71,7 +71,7 @@ def see_also(related: list[Related], base: str) -> str:
     items = [
         f"- {link(escape(r.title), r.path, base)} – {escape('; '.join(r.reasons))}" for r in related
     ]
-    return f"## {SEE_ALSO_TITLE} {{: .kb-see-also data-search-exclude }}\n\n" + "\n".join(items)
+    return f"## {SEE_ALSO_TITLE} {{: .kb-see-also }}\n\n" + "\n".join(items)
 
 
 def abbreviations(glossary: dict[str, str]) -> str:

@@ -1,7 +1,10 @@
 """Role views: a page per role (its pages, then its duties as a checklist) and the matrix.
 
 ``roller/<role>.md`` lists the pages addressed to the role, then every statement the role
-acts in, grouped by document, page and heading, each linking to its paragraph. A statement
+acts in, grouped by document, page and heading, each linking to its paragraph. A role with
+more than ONE_PAGE_DUTIES duties (a national corpus) gets instead an overview of the
+documents and a page per document, ``roller/<role>/<document>.md``, so no page grows with
+the size of the knowledge base. A statement
 shows the sentences that carry the role's evidence ("…" marks the ones left out); the link
 leads to the whole text. ``roller/ansvarsmatrise.md`` sets out each document addressed to
 several roles (an agreement such as the Oslo pakkeforløp) as a table: a row per section,
@@ -24,6 +27,8 @@ FOLDER = "roller"
 MATRIX = f"{FOLDER}/ansvarsmatrise.md"
 MATRIX_TITLE = "Ansvarsmatrise"
 CELL_WORDS = 18
+ONE_PAGE_DUTIES = 150
+"""A role with more duties than this gets an overview page and a page per document."""
 SHARED = "Felles / ingen aktør nevnt"
 INTRO_ROW = "Innledende tekst"
 _ABBREVIATION_END = re.compile(
@@ -58,9 +63,13 @@ def render_role_views(kb: KnowledgeBase) -> dict[str, str]:
     vocab = load_vocabulary()
     index = tags(kb)
     found = {id(d): list(statements(d, index)) for d in kb.documents}
-    files = {
-        view_path(role): render_role_page(kb, role, found) for role in vocab.roles if role.view
-    }
+    files: dict[str, str] = {}
+    for role in (r for r in vocab.roles if r.view):
+        duties = sum(role.id in s.tag.roles for d in kb.documents for s in found[id(d)])
+        if duties > ONE_PAGE_DUTIES:
+            files.update(render_role_pages(kb, role, found))
+        else:
+            files[view_path(role)] = render_role_page(kb, role, found)
     if agreements(kb):
         files[MATRIX] = render_matrix(agreements(kb), vocab.roles, found)
     return files
@@ -161,6 +170,51 @@ def render_role_page(kb: KnowledgeBase, role: Role, found: dict[int, list[Statem
     parts.extend(_checklist(mine, role.id, base) or ["Ingen."])
     if any(role.id in p.roles for d in agreements(kb) for p in d.pages):
         parts.append(f"Se også {link(MATRIX_TITLE.lower(), MATRIX, base)} for samarbeidsavtalene.")
+    return "\n\n".join(parts) + "\n"
+
+
+def document_view_path(role: Role, doc: Document) -> str:
+    return f"{FOLDER}/{role.id}/{doc.slug}.md"
+
+
+def render_role_pages(
+    kb: KnowledgeBase, role: Role, found: dict[int, list[Statement]]
+) -> dict[str, str]:
+    """A large role view: an overview of the documents, then a page per document."""
+    base = view_path(role)
+    lines, files = [], {}
+    for doc in kb.documents:
+        pages = [p for p in doc.pages if role.id in p.roles]
+        mine = [s for s in found[id(doc)] if role.id in s.tag.roles]
+        if not pages and not mine:
+            continue
+        path = document_view_path(role, doc)
+        files[path] = _role_document(kb, doc, role, pages, mine)
+        count = f"{len(pages)} sider rettet til rollen, {len(mine)} oppgaver"
+        lines.append(f"- {link(escape(doc.title), path, base)} – {count}")
+    intro = (
+        f"Dokumentene i kunnskapsbasen med sider rettet til rollen {role.name} eller avsnitt "
+        f"der {role.name} er den som skal handle. Hvert dokument har en egen side med sidene "
+        "og en sjekkliste over oppgavene. Rollene er satt automatisk ut fra ordlyden, etter "
+        "faste regler."
+    )
+    overview = [_head(role.view, [role], intro), "## Dokumenter", "\n".join(lines) or "Ingen."]
+    return {base: "\n\n".join(overview) + "\n", **files}
+
+
+def _role_document(
+    kb: KnowledgeBase, doc: Document, role: Role, pages: list[Page], mine: list[Statement]
+) -> str:
+    base = document_view_path(role, doc)
+    intro = (
+        f"Sidene i «{escape(doc.title)}» som er rettet til rollen {role.name}, og en "
+        f"sjekkliste over de {len(mine)} avsnittene og punktene der {role.name} skal handle. "
+        f"Alle dokumentene: {link(escape(role.view), view_path(role), base)}."
+    )
+    parts = [_head(doc.title, [role], intro), "## Sider rettet til rollen"]
+    parts.append("\n".join(_page_line(doc, p, base) for p in pages) or "Ingen.")
+    parts.append(f"## Oppgaver og ansvar ({len(mine)}) {{: .kb-checklist }}")
+    parts.extend(_checklist(mine, role.id, base) or ["Ingen."])
     return "\n\n".join(parts) + "\n"
 
 

@@ -11,26 +11,28 @@ import re
 
 from helsekb.enrichers.crosslinks import runs
 from helsekb.model import BibItem, GlossaryEntry, KnowledgeBase, Reference, Topic
-from helsekb.slug import slugify
+from helsekb.slug import slugify, unique
 from helsekb.writers import frontmatter
 from helsekb.writers.markdown import escape, link
+from helsekb.writers.nav import title as html_title
 
 BIBLIOGRAPHY = "bibliografi/index.md"
 BIBTEX = "bibliografi/helsekb.bib"
 RIS = "bibliografi/helsekb.ris"
 GLOSSARY = "forkortelser/index.md"
 TOPICS = "temaer/index.md"
+TOPIC_FOLDER = "temaer"
 SNIPPET_WORDS = 12
 
 
 def render_views(kb: KnowledgeBase) -> dict[str, str]:
     """Every generated overview file, docs-relative path -> content."""
     return {
-        BIBLIOGRAPHY: render_bibliography(kb),
+        **render_bibliography(kb),
         BIBTEX: render_bibtex(kb.bibliography),
         RIS: render_ris(kb.bibliography),
         GLOSSARY: render_glossary(kb),
-        TOPICS: render_topics(kb),
+        **render_topics(kb),
     }
 
 
@@ -56,22 +58,49 @@ def _titles(kb: KnowledgeBase) -> dict[str, str]:
     return {p.path: p.title for p in kb.pages()}
 
 
-def render_bibliography(kb: KnowledgeBase) -> str:
+def render_bibliography(kb: KnowledgeBase) -> dict[str, str]:
+    """The bibliography page; above ONE_PAGE_ITEMS items, an index and a page per letter."""
+    downloads = "Last ned som [BibTeX](helsekb.bib) eller [RIS](helsekb.ris)."
     intro = (
         f"Alle {len(kb.bibliography)} referanser i kunnskapsbasen, hver én gang, med lenker til "
-        "sidene som siterer dem. Last ned som [BibTeX](helsekb.bib) eller [RIS](helsekb.ris)."
+        f"sidene som siterer dem. {downloads}"
     )
     titles = _titles(kb)
-    parts = [_head("Bibliografi", intro)]
-    parts.extend(_bib_item(item, titles) for item in kb.bibliography)
-    return "\n\n".join(parts) + "\n"
+    if len(kb.bibliography) <= ONE_PAGE_ITEMS:
+        parts = [_head("Bibliografi", intro)]
+        parts.extend(_bib_item(item, titles, BIBLIOGRAPHY) for item in kb.bibliography)
+        return {BIBLIOGRAPHY: "\n\n".join(parts) + "\n"}
+    groups: dict[str, list[BibItem]] = {}
+    for item in kb.bibliography:  # in the bibliography's order (by first author)
+        groups.setdefault(_letter(item), []).append(item)
+    files, lines = {}, []
+    for letter, items in groups.items():
+        path = f"bibliografi/{_LETTER_SLUG.get(letter, letter.lower())}.md"
+        lines.append(f"- {link(escape(letter), path, BIBLIOGRAPHY)} ({len(items)})")
+        meta = frontmatter.render({"kind": "view", "title": html_title(f"Bibliografi: {letter}")})
+        head = f"{meta}\n# Bibliografi: {escape(letter)}\n\n{downloads}"
+        files[path] = "\n\n".join([head, *(_bib_item(i, titles, path) for i in items)]) + "\n"
+    index = _head("Bibliografi", f"{intro} Referansene står etter første forfatter:")
+    return {BIBLIOGRAPHY: index + "\n\n" + "\n".join(lines) + "\n", **files}
 
 
-def _bib_item(item: BibItem, titles: dict[str, str]) -> str:
+ONE_PAGE_ITEMS = 300
+"""A larger bibliography gets a page per first letter (one page would grow without end)."""
+_LETTER_SLUG = {"Æ": "ae", "Ø": "oe", "Å": "aa", "#": "andre"}
+
+
+def _letter(item: BibItem) -> str:
+    """The item's group: the first letter of its first author (or text), A–Å, else #."""
+    ref = item.reference
+    first = (ref.authors[0] if ref.authors else ref.raw).strip()[:1].upper()
+    return first if (first.isascii() and first.isalpha()) or (first and first in "ÆØÅ") else "#"
+
+
+def _bib_item(item: BibItem, titles: dict[str, str], base: str) -> str:
     entry = f"{escape(item.reference.raw)}\n{{: #{item.id} .kb-reference }}"
     citing = {place.split("#")[0] for place in item.cited_by}
-    cited = [_page_link(place, titles) for place in item.cited_by]
-    listed = [_page_link(p, titles) for p in item.listed_in if p.split("#")[0] not in citing]
+    cited = [_page_link(place, titles, base) for place in item.cited_by]
+    listed = [_page_link(p, titles, base) for p in item.listed_in if p.split("#")[0] not in citing]
     lines = [f"- Sitert i: {', '.join(cited)}"] if cited else []
     if listed:
         lines.append(
@@ -80,8 +109,8 @@ def _bib_item(item: BibItem, titles: dict[str, str]) -> str:
     return entry + "\n\n" + "\n".join(lines)
 
 
-def _page_link(place: str, titles: dict[str, str]) -> str:
-    return link(escape(titles[place.split("#")[0]]), place, BIBLIOGRAPHY)
+def _page_link(place: str, titles: dict[str, str], base: str) -> str:
+    return link(escape(titles[place.split("#")[0]]), place, base)
 
 
 def render_glossary(kb: KnowledgeBase) -> str:
@@ -94,7 +123,8 @@ def render_glossary(kb: KnowledgeBase) -> str:
     parts.append("\n".join(_glossary_item(e, titles) for e in kb.glossary) or "Ingen.")
     parts.append("## Begreper")
     topics = sorted(kb.topics, key=lambda t: t.name.casefold())
-    parts.append("\n".join(_concept(t) for t in topics) or "Ingen.")
+    paths = topic_paths(topics)
+    parts.append("\n".join(_concept(t, paths[t.name], GLOSSARY) for t in topics) or "Ingen.")
     return "\n\n".join(parts) + "\n"
 
 
@@ -106,30 +136,44 @@ def _glossary_item(entry: GlossaryEntry, titles: dict[str, str]) -> str:
     return line + (f" – brukt på {', '.join(pages)}" if pages else "")
 
 
-def topic_id(topic: Topic) -> str:
-    return f"tema-{slugify(topic.name)}"
+def topic_paths(topics: list[Topic]) -> dict[str, str]:
+    """Each topic's own page (one page for all would grow with the knowledge base)."""
+    taken: set[str] = {"index"}
+    return {t.name: f"{TOPIC_FOLDER}/{unique(slugify(t.name), taken)}.md" for t in topics}
 
 
-def _concept(topic: Topic) -> str:
-    href = f"{TOPICS}#{topic_id(topic)}"
-    return f"- {link(escape(topic.name), href, GLOSSARY)} ({len(topic.places)} avsnitt)"
+def _concept(topic: Topic, path: str, base: str) -> str:
+    pages = len({place.split("#")[0] for place in topic.places})
+    count = f"{len(topic.places)} avsnitt på {pages} {'side' if pages == 1 else 'sider'}"
+    return f"- {link(escape(topic.name), path, base)} ({count})"
 
 
-def render_topics(kb: KnowledgeBase) -> str:
-    intro = "Sentrale begreper i kunnskapsbasen og avsnittene der de omtales, side for side."
+def render_topics(kb: KnowledgeBase) -> dict[str, str]:
+    """``temaer/index.md`` (the concepts) and a page per concept with its paragraphs."""
+    intro = (
+        "Sentrale begreper i kunnskapsbasen. Hvert begrep har en side med avsnittene der det "
+        "omtales, side for side."
+    )
+    topics = sorted(kb.topics, key=lambda t: t.name.casefold())
+    paths = topic_paths(topics)
+    concepts = "\n".join(_concept(t, paths[t.name], TOPICS) for t in topics) or "Ingen."
+    files = {TOPICS: f"{_head('Temaer', intro)}\n\n{concepts}\n"}
     texts: dict[str, str] = {}
     for page in kb.pages():
         for run in runs(page):
             texts.setdefault(f"{page.path}#{run.anchor}", run.text)
     titles = _titles(kb)
-    parts = [_head("Temaer", intro)]
-    for topic in sorted(kb.topics, key=lambda t: t.name.casefold()):
-        parts.append(f"## {escape(topic.name)} {{: #{topic_id(topic)} }}")
-        parts.append(_topic_places(topic, texts, titles))
-    return "\n\n".join(parts) + "\n"
+    for topic in topics:
+        path = paths[topic.name]
+        meta = frontmatter.render({"kind": "view", "title": html_title(topic.name)})
+        every = link("Temaer", TOPICS, path)
+        about = f"Avsnittene der begrepet omtales, side for side. Alle begreper: {every}."
+        places = _topic_places(topic, texts, titles, path)
+        files[path] = f"{meta}\n# {escape(topic.name)}\n\n{about}\n\n{places}\n"
+    return files
 
 
-def _topic_places(topic: Topic, texts: dict[str, str], titles: dict[str, str]) -> str:
+def _topic_places(topic: Topic, texts: dict[str, str], titles: dict[str, str], base: str) -> str:
     lines: list[str] = []
     current = ""
     for place in topic.places:
@@ -137,7 +181,7 @@ def _topic_places(topic: Topic, texts: dict[str, str], titles: dict[str, str]) -
         if page != current:
             current = page
             lines.append(f"- {escape(titles[page])}")
-        lines.append(f"    - {link(escape(_snippet(texts[place])), place, TOPICS)}")
+        lines.append(f"    - {link(escape(_snippet(texts[place])), place, base)}")
     return "\n".join(lines)
 
 
