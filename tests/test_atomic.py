@@ -22,7 +22,7 @@ from helsekb import fsutil, pipeline
 from tests.conftest import SOURCES
 
 CAPTURES = sorted(SOURCES.glob("*.txt"))
-COPIES = 60
+COPIES = 150  # 600 sources: a conversion of several seconds, even on two cores
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -49,8 +49,8 @@ KILL_POINTS = {
     "reading": after(0.2),
     "checking": after(1.5),
     "staging-started": staging_has(1),
-    "staging-half": staging_has(40),
-    "staging-full": staging_has(75),
+    "staging-half": staging_has(100),
+    "staging-full": staging_has(200),
 }
 
 

@@ -122,3 +122,14 @@ def test_hostile_abbreviations_never_become_markup() -> None:
         '<p>Tekst med &lt;img&gt; og X&amp;Y og <abbr title="&quot; onmouseover=&quot;x">FL</abbr>'
         " her.</p>"
     )
+
+
+def test_an_abbreviation_used_on_many_pages_lists_a_dozen_and_counts_the_rest() -> None:
+    from helsekb.model import GlossaryEntry
+    from helsekb.writers import views
+
+    paths = [f"d/side-{n}.md" for n in range(30)]
+    entry = GlossaryEntry("FL", "fastlege", pages=paths)
+    line = views._glossary_item(entry, {p: f"Side {n}" for n, p in enumerate(paths)})
+    assert line.count("](") == views.GLOSSARY_PAGES == 12
+    assert line.endswith("og 18 sider til")

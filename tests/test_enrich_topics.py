@@ -6,8 +6,13 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
+from helsekb import pipeline
 from helsekb.enrichers.topics import topic_patterns
 from helsekb.report import RunReport
+from helsekb.writers import views
+from tests.conftest import SOURCES
 
 PSYKISK = "psykisk-helse-og-rusarbeid-for-voksne/kartlegging-og-hovedforlop/"
 OSLO = "pakkeforlop-for-psykisk-helse-og-rus-anbefalinger-om-samarbeid-mellom-fastleger/"
@@ -70,3 +75,17 @@ def test_topic_terms_match_whole_words_with_endings() -> None:
     assert patterns["koordinator"].search("Koordinatoren") and not patterns["koordinator"].search(
         "medkoordinator"
     )
+
+
+def test_a_topic_found_everywhere_lists_its_pages_not_every_paragraph(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(views, "TOPIC_SNIPPETS", 3)
+    assert not pipeline.convert(SOURCES, tmp_path / "docs").failed
+    text = (tmp_path / "docs" / "temaer" / "fastlege.md").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln.startswith("- ")]
+    assert len(lines) == 5 and all(
+        re.search(r"\]\(\.\./[^)]+#p-[\w-]+\) \(\d+ avsnitt\)$", ln) for ln in lines
+    )
+    assert sum(int(re.search(r"\((\d+) avsnitt\)$", ln).group(1)) for ln in lines) == 14
+    assert "    - " not in text

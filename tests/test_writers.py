@@ -123,3 +123,21 @@ def test_unique_slugs_are_distinct_and_stable(titles: list[str]) -> None:
     first = run()
     assert len(set(first)) == len(first) and first == run()
     assert not set(first) & RESERVED
+
+
+def test_many_documents_are_grouped_by_type_in_the_nav() -> None:
+    from helsekb.search import synthetic
+    from helsekb.writers import nav
+
+    few = synthetic.knowledge_base(50 * (nav.GROUP_FROM - 1))
+    top = yaml.safe_load(nav.render_nav(few, []))["nav"]
+    assert len(top) == 1 + nav.GROUP_FROM - 1, "below the threshold: documents at the top"
+    many = synthetic.knowledge_base(50 * nav.GROUP_FROM)
+    top = yaml.safe_load(nav.render_nav(many, []))["nav"]
+    groups = [next(iter(entry)) for entry in top[1:]]
+    assert groups == [
+        "Nasjonale faglige retningslinjer", "Nasjonale veiledere", "Rapporter",
+        "Regionale anbefalinger",
+    ]  # fmt: skip
+    listed = [next(iter(doc)) for entry in top[1:] for doc in next(iter(entry.values()))]
+    assert sorted(listed) == sorted(d.title for d in many.documents)

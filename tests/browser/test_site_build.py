@@ -89,13 +89,16 @@ def test_nav_titles_come_from_front_matter(built: BuiltSite) -> None:
 def test_search_index_has_every_page_and_no_boilerplate(
     built: BuiltSite, doc_pages: list[DocPage]
 ) -> None:
-    script = LOAD + """
+    script = (
+        LOAD
+        + """
 require(input.docs + "/sok/indeks.js");
 const index = new helsekbSearch.Index(window.__helsekbSok);
 const urls = new Set();
 for (let id = 0; id < index.size; id++) urls.add(index.hit(id, 0).url.split("#")[0]);
 console.log(JSON.stringify([...urls]));
 """
+    )
     urls = set(node(script, {"docs": str(built.site)}))
     for page in doc_pages:  # the home page lists the documents: nothing of its own to find
         assert page.rel in urls or page.meta["kind"] == "home", page.rel

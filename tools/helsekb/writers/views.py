@@ -23,6 +23,8 @@ GLOSSARY = "forkortelser/index.md"
 TOPICS = "temaer/index.md"
 TOPIC_FOLDER = "temaer"
 SNIPPET_WORDS = 12
+GLOSSARY_PAGES = 12
+"""Pages listed per abbreviation in the glossary; the rest are counted."""
 
 
 def render_views(kb: KnowledgeBase) -> dict[str, str]:
@@ -132,7 +134,10 @@ def _glossary_item(entry: GlossaryEntry, titles: dict[str, str]) -> str:
     line = f"- {escape(entry.abbreviation)}: {escape(entry.expansion)}"
     if entry.source:
         line += f" (forkortelseslisten i {escape(entry.source)})"
-    pages = [link(escape(titles[p]), p, GLOSSARY) for p in entry.pages]
+    pages = [link(escape(titles[p]), p, GLOSSARY) for p in entry.pages[:GLOSSARY_PAGES]]
+    more = len(entry.pages) - len(pages)
+    if more:  # the search finds them all; a list of thousands helps no one
+        pages.append(f"og {more} {'side' if more == 1 else 'sider'} til")
     return line + (f" – brukt på {', '.join(pages)}" if pages else "")
 
 
@@ -174,15 +179,24 @@ def render_topics(kb: KnowledgeBase) -> dict[str, str]:
 
 
 def _topic_places(topic: Topic, texts: dict[str, str], titles: dict[str, str], base: str) -> str:
-    lines: list[str] = []
-    current = ""
+    """Each paragraph with a snippet, under its page; above TOPIC_SNIPPETS paragraphs, each
+    page once with its count (a concept found everywhere would make a page of megabytes)."""
+    by_page: dict[str, list[str]] = {}
     for place in topic.places:
-        page = place.split("#")[0]
-        if page != current:
-            current = page
-            lines.append(f"- {escape(titles[page])}")
-        lines.append(f"    - {link(escape(_snippet(texts[place])), place, base)}")
+        by_page.setdefault(place.split("#")[0], []).append(place)
+    lines: list[str] = []
+    for page, places in by_page.items():
+        if len(topic.places) > TOPIC_SNIPPETS:
+            count = f"{len(places)} avsnitt" if len(places) > 1 else "1 avsnitt"
+            lines.append(f"- {link(escape(titles[page]), places[0], base)} ({count})")
+            continue
+        lines.append(f"- {escape(titles[page])}")
+        lines += [f"    - {link(escape(_snippet(texts[p])), p, base)}" for p in places]
     return "\n".join(lines)
+
+
+TOPIC_SNIPPETS = 200
+"""Paragraphs a topic page shows with snippets; a topic found in more lists its pages."""
 
 
 def _snippet(text: str) -> str:
