@@ -38,11 +38,17 @@ ANALYSE = (
     LOAD + "console.log(JSON.stringify(input.map(w => [helsekbNorwegianStem(w), "
     "helsekbAnalyse.keys(w)])));"
 )
-SEARCH = (
+LOAD_INDEX = (
     LOAD
     + """
 require(input.docs + "/sok/indeks.js");
 const index = new helsekbSearch.Index(window.__helsekbSok);
+"""
+)
+"""The engine and a built index's core (``docs``: the folder holding ``sok/``)."""
+SEARCH = (
+    LOAD_INDEX
+    + """
 for (const [kind, starts] of Object.entries(index.data.parts)) {
   starts.forEach((_, n) => {
     const name = kind + "-" + n;
@@ -60,10 +66,8 @@ console.log(JSON.stringify(input.queries.map(q => {
 
 
 ON_DEMAND = (
-    LOAD
+    LOAD_INDEX
     + """
-require(input.docs + "/sok/indeks.js");
-const index = new helsekbSearch.Index(window.__helsekbSok);
 const loaded = [];
 console.log(JSON.stringify(input.queries.map(q => {
   let r = index.search(q, {}, 20), rounds = 0;

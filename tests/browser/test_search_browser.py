@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import BuiltSite, Visit
-from tests.test_search import LOAD, node
+from tests.test_search import LOAD_INDEX, node
 
 pytestmark = pytest.mark.browser
 
@@ -126,10 +126,8 @@ def test_index_loads_only_when_the_search_is_used(open_site: OpenSite, built: Bu
 
 def test_every_indexed_anchor_exists_on_its_page(built: BuiltSite) -> None:
     script = (
-        LOAD
+        LOAD_INDEX
         + """
-require(input.docs + "/sok/indeks.js");
-const index = new helsekbSearch.Index(window.__helsekbSok);
 const out = [];
 for (let id = 0; id < index.size; id++) out.push(index.hit(id, 0).url);
 console.log(JSON.stringify(out));

@@ -15,7 +15,7 @@ from helsekb import pipeline
 from helsekb.report import RunReport
 from helsekb.site import BuildError, build_site, content_security_policy, write_zip
 from tests.browser.conftest import ROOT, BuiltSite, DocPage, find_page
-from tests.test_search import LOAD, node
+from tests.test_search import LOAD_INDEX, node
 
 HEARING_CHAPTER = "Kartlegging og hovedforløp"
 BOILERPLATE = ["Gå til hovedinnhold", "Følg oss", "Personvernerklæring", "Om Helsedirektoratet"]
@@ -90,10 +90,8 @@ def test_search_index_has_every_page_and_no_boilerplate(
     built: BuiltSite, doc_pages: list[DocPage]
 ) -> None:
     script = (
-        LOAD
+        LOAD_INDEX
         + """
-require(input.docs + "/sok/indeks.js");
-const index = new helsekbSearch.Index(window.__helsekbSok);
 const urls = new Set();
 for (let id = 0; id < index.size; id++) urls.add(index.hit(id, 0).url.split("#")[0]);
 console.log(JSON.stringify([...urls]));

@@ -25,7 +25,7 @@ import yaml
 
 from helsekb import benchtext
 from helsekb.catalogue import CATALOGUE
-from helsekb.fuzzdocs import FORMATS, Doc, Item, to_capture, to_hapi, to_html
+from helsekb.fuzzdocs import FORMATS, Doc, pdf_items, to_capture, to_hapi, to_html
 from helsekb.pdfwrite import TOP, PdfLayout
 from helsekb.readers import chrome
 from helsekb.readers.clean import MONTHS
@@ -197,17 +197,11 @@ def _pdf(doc: Doc, place: _Place) -> bytes:
         elif block.kind == "paragraph":
             layout.paragraph(" ".join(block.sentences))
         else:
-            _pdf_items(layout, block.items, 0)
+            pdf_items(layout, block.items, 0)
     layout.paragraph("Referanser", size=13, bold=True)
     for ref in doc.references:
         layout.paragraph(ref)
     return layout.pdf()
-
-
-def _pdf_items(layout: PdfLayout, items: tuple[Item, ...], depth: int) -> None:
-    for item in items:
-        layout.bullet(item.text, depth)
-        _pdf_items(layout, item.children, depth + 1)
 
 
 RENDERERS = {"capture": _capture, "html": _html, "hapi": _hapi, "pdf": _pdf}

@@ -153,13 +153,13 @@ def to_pdf(doc: Doc) -> bytes:
         elif block.kind == "heading":
             layout.paragraph(block.text, size=16, bold=True)
         else:
-            _pdf_items(layout, block.items, 0)
+            pdf_items(layout, block.items, 0)
     for ref in doc.references:
         layout.paragraph(ref)
     return layout.pdf()
 
 
-def _pdf_items(layout: PdfLayout, items: tuple[Item, ...], depth: int) -> None:
+def pdf_items(layout: PdfLayout, items: tuple[Item, ...], depth: int) -> None:
     for item in items:
         layout.bullet(item.text, depth)
-        _pdf_items(layout, item.children, depth + 1)
+        pdf_items(layout, item.children, depth + 1)
