@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -75,3 +76,38 @@ def test_missing_sources_directory(tmp_path: Path, capsys: pytest.CaptureFixture
     code = cli.main(["convert", "--sources", str(tmp_path / "nope")])
     assert code == 2
     assert "sources directory not found" in capsys.readouterr().out
+
+
+def test_cache_and_timings_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    name = "covid19-rehabilitering--4-oppsummering-av-de-mest-sentrale-tiltakene.txt"
+    shutil.copy(SOURCES / name, src / name)
+    common = [
+        "--sources",
+        str(src),
+        "--out",
+        str(tmp_path / "docs"),
+        "--cache",
+        str(tmp_path / "c"),
+    ]
+    timings = tmp_path / "t.json"
+    assert cli.main(["convert", *common, "--timings", str(timings)]) == 0
+    stages = [s["name"] for s in json.loads(timings.read_text(encoding="utf-8"))]
+    assert stages == [
+        "cache check",
+        "read",
+        "enrich",
+        "markdown",
+        "search index",
+        "fidelity",
+        "write",
+    ]
+    assert any((tmp_path / "c" / "read").glob("*.pickle"))
+    capsys.readouterr()
+    assert cli.main(["convert", *common, "--timings", str(timings)]) == 0
+    out = capsys.readouterr().out
+    assert "nothing to do" in out and "sentences kept 36/36" in out.splitlines()[-1]
+    assert [s["name"] for s in json.loads(timings.read_text(encoding="utf-8"))] == ["cache check"]
+    assert cli.main(["convert", *common, "--no-cache", "-q"]) == 0
+    assert "nothing to do" not in capsys.readouterr().out
