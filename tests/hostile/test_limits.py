@@ -161,5 +161,5 @@ def test_small_text_sources_share_a_child_and_pdfs_do_not(tmp_path: Path) -> Non
     queue = workers.deque((n, e, False) for n, e in enumerate([*entries[:3], pdf, *entries[3:]]))
     sizes = []
     while queue:
-        sizes.append(len(workers._take_batch(queue, Limits())))
+        sizes.append(len(workers._take_batch(queue)))
     assert sizes == [3, 1, workers.BATCH, 20 - 3 - workers.BATCH]

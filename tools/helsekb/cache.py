@@ -48,6 +48,14 @@ def source_key(entry: SourceEntry) -> str:
     return digest.hexdigest()
 
 
+def run_fingerprint(keys: list[str]) -> str:
+    """What a whole conversion depends on: every source's key, in order, and the settings."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    for part in [*keys, os.environ.get(SITE_URL_ENV, "")]:
+        digest.update(part.encode() + b"\0")
+    return digest.hexdigest()
+
+
 def directory_stamp(path: Path) -> str:
     """A hash of every file's path, size and modification time under ``path`` (cheap)."""
     digest = hashlib.sha256()
@@ -85,13 +93,6 @@ class Cache:
         path = self._read_path(key)
         if path:
             _store(path, result)
-
-    def run_fingerprint(self, keys: list[str]) -> str:
-        """What a whole conversion depends on: every source's key, in order, and the settings."""
-        digest = hashlib.sha256(code_fingerprint().encode())
-        for part in [*keys, os.environ.get(SITE_URL_ENV, "")]:
-            digest.update(part.encode() + b"\0")
-        return digest.hexdigest()
 
     def last_run(self, fingerprint: str, out: Path) -> RunReport | None:
         """The report of the last conversion if it had these inputs and ``out`` is as it left it."""

@@ -6,7 +6,6 @@ a run with no error is written, into a staging directory that is then swapped in
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from helsekb import SITE_URL_ENV, catalogue, fidelity, fsutil, history, merge, parallel
-from helsekb.cache import Cache, source_key
+from helsekb.cache import Cache, run_fingerprint, source_key
 from helsekb.enrichers import (
     citations,
     crosslinks,
@@ -304,7 +303,7 @@ def write(files: dict[str, str], out: Path) -> None:
 def _log_changes(kb: KnowledgeBase, out: Path) -> list[dict[str, Any]]:
     """Compare with the previous conversion in ``out``; mark the pages that changed."""
     snapshot, log = history.load(out)
-    log = history.update(snapshot, log, json.loads(export.render_kb(kb)), history.today())
+    log = history.update(snapshot, log, export.kb_data(kb), history.today())
     history.mark_changed(kb, log)
     return log
 
@@ -374,7 +373,7 @@ def _cached(cache: Cache | None, entries: list[SourceEntry]) -> tuple[Cached | N
         return None, ""
     keys = [_key(e) for e in entries]
     names = [k or f"unreadable:{e.name}" for k, e in zip(keys, entries, strict=True)]
-    fingerprint = cache.run_fingerprint(names)
+    fingerprint = run_fingerprint(names)
     return Cached(cache, keys), fingerprint
 
 

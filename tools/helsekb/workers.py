@@ -61,7 +61,7 @@ class WorkerPool:
         try:
             while queue or self._running:
                 while queue and len(self._running) < self.limits.workers:
-                    self._start(_take_batch(queue, self.limits), done)
+                    self._start(_take_batch(queue), done)
                 self._collect(done, queue)
                 while emitted in done:
                     yield entries[emitted], done.pop(emitted)
@@ -189,9 +189,7 @@ def _kill(pid: int) -> None:
         os.waitpid(pid, 0)
 
 
-def _take_batch(
-    queue: deque[tuple[int, SourceEntry, bool]], limits: Limits
-) -> list[tuple[int, SourceEntry]]:
+def _take_batch(queue: deque[tuple[int, SourceEntry, bool]]) -> list[tuple[int, SourceEntry]]:
     """The next source, and the small text sources after it (up to BATCH), to read together."""
     index, entry, alone = queue.popleft()
     batch = [(index, entry)]

@@ -162,12 +162,17 @@ def _document(doc: Document, why: roles.Index) -> dict[str, Any]:
 
 
 def render_kb(kb: KnowledgeBase) -> str:
+    data = kb_data(kb)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"  # C encoder
+
+
+def kb_data(kb: KnowledgeBase) -> dict[str, Any]:
+    """``kb.json`` as data (plain dicts, lists and strings: what reading the file gives)."""
     why = roles.tags(kb)
-    data = {
+    return {
         "schema": SCHEMA,
         "documents": [_document(d, why) for d in kb.documents],
         "abbreviations": dict(sorted(kb.abbreviations.items())),
         "bibliography": [_bib_item(item) for item in kb.bibliography],
-        "topics": [{"name": t.name, "places": t.places} for t in kb.topics],
+        "topics": [{"name": t.name, "places": list(t.places)} for t in kb.topics],
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"  # C encoder
