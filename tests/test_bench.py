@@ -26,3 +26,19 @@ def test_bench_measures_every_step_on_a_small_corpus(tmp_path: Path) -> None:
     assert 0.5 < result.readers[0].other_kept <= 1
     text = benchtables.tables([result])
     assert text.count("| 40 |") == 6 and "trafilatura extract()" in text
+
+
+def test_plain_build_has_the_sites_markdown_extensions_and_features(tmp_path: Path) -> None:
+    """The baseline is like for like: MkDocs loads the same extensions and theme features."""
+    from mkdocs.config import load_config
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / ".nav.yml").write_text("nav:\n- Forside: index.md\n", encoding="utf-8")
+    benchmark._plain_build(tmp_path, docs)
+    plain = load_config(str(tmp_path / "plain.yml"))
+    site = load_config(str(benchmark.ROOT / "mkdocs.yml"))
+    assert plain.markdown_extensions == site.markdown_extensions
+    assert "pymdownx.escapeall" in plain.markdown_extensions
+    assert repr(plain.mdx_configs) == repr(site.mdx_configs)  # toc.slugify: a partial
+    assert plain.theme["features"] == site.theme["features"]

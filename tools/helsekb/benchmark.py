@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -171,12 +172,10 @@ def _features() -> list[str]:
 def _extensions_block() -> str:
     """The ``markdown_extensions:`` section of the repository's mkdocs.yml, verbatim."""
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    start = text.index("\nmarkdown_extensions:")
-    end = next(
-        (n for n in range(start + 1, len(text)) if text[n - 1] == "\n" and text[n].isalpha()),
-        len(text),
-    )
-    return text[start:end].rstrip("\n") + "\n"
+    found = re.search(r"^markdown_extensions:\n(?:(?:[ #].*)?\n)*", text, re.MULTILINE)
+    if found is None:
+        raise BenchError("mkdocs.yml has no markdown_extensions section")
+    return "\n" + found.group(0).rstrip("\n") + "\n"
 
 
 def floor(docs: Path) -> float:
