@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from helsekb.readers import FORMATS, ReaderError, SourceEntry
+from helsekb.writers.frontmatter import LOADER
 
 CATALOGUE = "sources.yml"
 _DOC_KEYS = {"title", "type", "url", "sources", "crawl", "api", "api_path", "slug"}
@@ -44,7 +45,7 @@ def load(sources: Path) -> tuple[list[SourceEntry], list[str]]:
 
 def _catalogued(path: Path, sources: Path) -> list[SourceEntry]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=LOADER) or {}  # safe
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise CatalogueError(CATALOGUE, f"not valid YAML: {exc}".splitlines()[0]) from None
     docs = data.get("documents") if isinstance(data, dict) else None
