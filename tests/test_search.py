@@ -227,8 +227,25 @@ def test_every_page_has_a_lead_entry_without_anchor() -> None:
     kb = corpus_kb()
     files = pipeline.render(kb)
     targets, found = search_index.collect(kb, files)
-    urls = {targets[t].url for t, e, _ in found if not e.anchor}
+    urls = {targets[f.target].url for f in found if not f.entry.anchor}
     assert {p.path.removesuffix(".md") + ".html" for p in kb.pages()} <= urls
+
+
+def test_index_built_in_parallel_is_the_same_as_built_here() -> None:
+    """Pages' entries are worked out in forked workers; the index must not depend on it."""
+    kb = synthetic.knowledge_base(60, seed=5)
+    files = pipeline.render_pages(kb)
+    alone = search_index.render_index(kb, files, workers=1)
+    assert search_index.render_index(kb, files, workers=2) == alone
+    assert len(alone) > 2
+
+
+@given(st.integers(min_value=0, max_value=2**40))
+def test_varint_lookup_agrees_with_the_encoding(value: int) -> None:
+    assert postings.varint(value) == postings._varint(value)
+    assert (
+        not postings.varint(value)[-1:] or postings.ALPHABET.index(postings.varint(value)[-1]) < 32
+    )
 
 
 def test_synthetic_pages_are_seeded() -> None:

@@ -352,7 +352,7 @@ def convert(
     with stages.stage("markdown"):
         files = render_pages(kb, log)
     with stages.stage("search index"):
-        files.update(search_index.render_index(kb, files))
+        files.update(search_index.render_index(kb, files, _workers()))
     with stages.stage("fidelity"):
         check_fidelity(sources, kb, files)
     if not run.failed:

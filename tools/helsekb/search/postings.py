@@ -22,14 +22,22 @@ SCALE = 4
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 
 
-def varint(value: int) -> str:
-    """Five bits per character; characters 32–63 say "more follows"."""
+def _varint(value: int) -> str:
     out = []
     while value >= 32:
         out.append(ALPHABET[32 + (value & 31)])
         value >>= 5
     out.append(ALPHABET[value])
     return "".join(out)
+
+
+_SMALL = [_varint(v) for v in range(4096)]
+"""Every weight and most entry deltas: looked up, not computed (millions per index)."""
+
+
+def varint(value: int) -> str:
+    """Five bits per character; characters 32–63 say "more follows"."""
+    return _SMALL[value] if 0 <= value < 4096 else _varint(value)
 
 
 def js_order(text: str) -> bytes:
@@ -49,57 +57,78 @@ class Postings:
     word_keys: list[int] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class Tokens:
+    """An entry's keys, computed once (in parallel, by page) and weighted later."""
+
+    text: list[str]
+    """The keys of the entry's text, in order (their count is the entry's length)."""
+    context: set[str]
+    title: set[str]
+    words: dict[str, str]
+    """Folded surface word -> its key, for the words whose key differs from them."""
+
+
+def tokenize(entry: Entry, context: str) -> Tokens:
+    """The keys of one entry, its context and title, and its surface words."""
+    title, context_keys, text = _keyed(entry.title), _keyed(context), _keyed(" ".join(entry.text))
+    found: dict[str, str] = {}
+    for word, k in [*title, *context_keys, *text]:  # the first spelling seen wins
+        folded = fold(word)
+        if folded != k:
+            found.setdefault(folded, k)
+    return Tokens([k for _, k in text], {k for _, k in context_keys}, {k for _, k in title}, found)
+
+
+def _keyed(text: str) -> list[tuple[str, str]]:
+    return [(w, key(w)) for w in words(text)]
+
+
 def _body_weights(text_keys: list[str], avg_len: float) -> dict[str, float]:
     counts = Counter(text_keys)
     norm = K1 * (1 - B + B * len(text_keys) / avg_len)
     return {k: BODY * tf * (K1 + 1) / (tf + norm) for k, tf in counts.items()}
 
 
-def entry_weights(entry: Entry, context: str, avg_len: float) -> dict[str, int]:
+def entry_weights(entry: Entry, tokens: Tokens, avg_len: float) -> dict[str, int]:
     """Key -> integer weight for one entry."""
-    weights = _body_weights(_keys(" ".join(entry.text)), avg_len)
-    for k in set(_keys(context)):
+    weights = _body_weights(tokens.text, avg_len)
+    for k in tokens.context:
         weights[k] = weights.get(k, 0.0) + CONTEXT
     title = TITLE if entry.kind in MAIN_KINDS else HEADING
-    for k in set(_keys(entry.title)):
+    for k in tokens.title:
         weights[k] = weights.get(k, 0.0) + title
     factor = KIND_FACTOR.get(entry.kind, 1.0)
     return {k: max(1, min(4095, round(w * factor * SCALE))) for k, w in weights.items()}
 
 
-def _keys(text: str) -> list[str]:
-    return [key(w) for w in words(text)]
-
-
-def build(entries: list[Entry], contexts: list[str]) -> Postings:
-    """Postings for ``entries``; ``contexts[i]`` is the page/document text around entry i."""
-    lengths = [n for e in entries if (n := len(words(" ".join(e.text))))]
+def build(entries: list[Entry], tokens: list[Tokens]) -> Postings:
+    """Postings for ``entries``; ``tokens[i]`` are entry i's keys (``tokenize``)."""
+    lengths = [n for t in tokens if (n := len(t.text))]
     avg_len = max(1.0, sum(lengths) / max(1, len(lengths)))  # of the entries with a text
     by_key: dict[str, list[tuple[int, int]]] = {}
-    for n, (entry, context) in enumerate(zip(entries, contexts, strict=True)):
-        for k, w in entry_weights(entry, context, avg_len).items():
+    for n, (entry, entry_tokens) in enumerate(zip(entries, tokens, strict=True)):
+        for k, w in entry_weights(entry, entry_tokens, avg_len).items():
             by_key.setdefault(k, []).append((n, w))
     keys = sorted(by_key, key=js_order)
     postings = Postings(keys, [_encode(by_key[k]) for k in keys], [len(by_key[k]) for k in keys])
-    _add_words(postings, entries, contexts)
+    _add_words(postings, tokens)
     return postings
 
 
 def _encode(pairs: list[tuple[int, int]]) -> str:
     out, last = [], 0
     for n, w in pairs:
-        out.append(varint(n - last) + varint(w))
+        out += (varint(n - last), _SMALL[w])
         last = n
     return "".join(out)
 
 
-def _add_words(postings: Postings, entries: list[Entry], contexts: list[str]) -> None:
+def _add_words(postings: Postings, tokens: list[Tokens]) -> None:
     index = {k: n for n, k in enumerate(postings.keys)}
     found: dict[str, int] = {}
-    for entry, context in zip(entries, contexts, strict=True):
-        for w in words(" ".join([entry.title, context, *entry.text])):
-            folded = fold(w)
-            if folded not in found and folded != key(w):
-                found[folded] = index[key(w)]
+    for entry_tokens in tokens:
+        for folded, k in entry_tokens.words.items():
+            found.setdefault(folded, index[k])
     postings.words = sorted(found, key=js_order)
     postings.word_keys = [found[w] for w in postings.words]

@@ -17,9 +17,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from helsekb.model import KnowledgeBase
+from helsekb import parallel
+from helsekb.model import Document, KnowledgeBase, Page
 from helsekb.search import postings
 from helsekb.search.entries import Entry, all_page_entries, document_entry
 from helsekb.search.synonyms import synonyms
@@ -61,37 +63,71 @@ def _role_mask(roles: set[str]) -> int:
     return sum(1 << n for n, (role, _) in enumerate(ROLES) if role in roles)
 
 
+@dataclass(slots=True)
+class Found:
+    """An entry of the index: its target page, the entry, its context, its keys."""
+
+    target: int
+    entry: Entry
+    context: str
+    tokens: postings.Tokens
+
+
 def collect(
-    kb: KnowledgeBase, files: dict[str, str]
-) -> tuple[list[Target], list[tuple[int, Entry, str]]]:
-    """Targets and (target, entry, context) for every document, chapter, page and view."""
+    kb: KnowledgeBase, files: dict[str, str], workers: int = 1
+) -> tuple[list[Target], list[Found]]:
+    """Targets and entries for every document, chapter, page and view.
+
+    A page's entries and their keys (the costly part: its headings' ids and the stemming)
+    are worked out in ``workers`` forked processes."""
+    pages = [(doc, page) for doc in kb.documents for page in doc.pages]
+    per_page = iter(parallel.fork_map(partial(_page_found, files), pages, workers))
     targets: list[Target] = []
-    found: list[tuple[int, Entry, str]] = []
+    found: list[Found] = []
+
+    def add(target: Target, entries: list[tuple[Entry, str, postings.Tokens]]) -> None:
+        targets.append(target)
+        found.extend(Found(len(targets) - 1, *e) for e in entries)
+
     for d, doc in enumerate(kb.documents):
-        targets.append(Target(_html(f"{doc.slug}/index.md"), doc.title, d, status=doc.status))
-        found.append((len(targets) - 1, document_entry(doc), ""))
+        add(
+            Target(_html(f"{doc.slug}/index.md"), doc.title, d, status=doc.status),
+            [_one(document_entry(doc), "")],
+        )
         chapters: set[str] = set()
         for page in doc.pages:
             if page.chapter and page.chapter not in chapters:
                 chapters.add(page.chapter)
                 url = _html(f"{doc.slug}/{page.chapter_slug}/index.md")
-                targets.append(Target(url, page.chapter, d, status=doc.status))
-                found.append((len(targets) - 1, Entry(page.chapter, "", "chapter"), doc.title))
-            targets.append(Target(_html(page.path), page.title, d, page.chapter, page.status))
-            context = " ".join([doc.title, page.chapter, page.title])
-            for entry in all_page_entries(page, files[page.path]):
-                found.append((len(targets) - 1, entry, context))
+                add(
+                    Target(url, page.chapter, d, status=doc.status),
+                    [_one(Entry(page.chapter, "", "chapter"), doc.title)],
+                )
+            add(Target(_html(page.path), page.title, d, page.chapter, page.status), next(per_page))
     for title, path in views.view_pages(files):
-        targets.append(Target(_html(path), title, -1))
-        found.append((len(targets) - 1, Entry(title, "", "view"), ""))
+        add(Target(_html(path), title, -1), [_one(Entry(title, "", "view"), "")])
     return targets, found
 
 
-def render_index(kb: KnowledgeBase, files: dict[str, str]) -> dict[str, str]:
-    """``sok/indeks.js`` and its parts, docs-relative path -> content."""
-    targets, found = collect(kb, files)
-    entries = [entry for _, entry, _ in found]
-    built = postings.build(entries, [context for _, _, context in found])
+def _one(entry: Entry, context: str) -> tuple[Entry, str, postings.Tokens]:
+    return entry, context, postings.tokenize(entry, context)
+
+
+def _page_found(
+    files: dict[str, str], doc_page: tuple[Document, Page]
+) -> list[tuple[Entry, str, postings.Tokens]]:
+    """A recommendation or chapter page's entries, each with its context and keys."""
+    doc, page = doc_page
+    context = " ".join([doc.title, page.chapter, page.title])
+    return [_one(entry, context) for entry in all_page_entries(page, files[page.path])]
+
+
+def render_index(kb: KnowledgeBase, files: dict[str, str], workers: int = 1) -> dict[str, str]:
+    """``sok/indeks.js`` and its parts, docs-relative path -> content (pages' entries
+    worked out in ``workers`` processes)."""
+    targets, found = collect(kb, files, workers)
+    entries = [f.entry for f in found]
+    built = postings.build(entries, [f.tokens for f in found])
     statuses = sorted({t.status for t in targets})
     posting_parts = _chunks([len(p) for p in built.lists], POSTINGS_BYTES)
     texts = ["\n".join([e.title, *e.text]) for e in entries]
@@ -107,7 +143,7 @@ def render_index(kb: KnowledgeBase, files: dict[str, str]) -> dict[str, str]:
         "words": " ".join(built.words),
         "wordKeys": _varints(built.word_keys),
         "synonyms": synonyms(kb),
-        "entryTargets": _varints(_deltas([t for t, _, _ in found])),
+        "entryTargets": _varints(_deltas([f.target for f in found])),
         "entryInfo": _varints(_info(e) for e in entries),
         "targetDocs": _varints(t.document + 1 for t in targets),
         "targetStatus": _varints(statuses.index(t.status) for t in targets),
@@ -134,7 +170,7 @@ def _info(entry: Entry) -> int:
     return (KINDS.index(entry.kind) << len(ROLES)) | _role_mask(entry.roles)
 
 
-def _display(targets: list[Target], found: list[tuple[int, Entry, str]]) -> dict[str, str]:
+def _display(targets: list[Target], found: list[Found]) -> dict[str, str]:
     """What a result shows, compactly: page titles, front-coded links, a table of the
     entries' own titles, anchors and section labels (often repeated), as single strings
     the browser splits only when it first shows results."""
@@ -146,8 +182,9 @@ def _display(targets: list[Target], found: list[tuple[int, Entry, str]]) -> dict
         return to.setdefault(text, len(to) + 1) if text else 0
 
     display = []
-    for target, entry, _ in found:
-        title = "" if entry.title == targets[target].title else _line(entry.title)
+    for f in found:
+        entry = f.entry
+        title = "" if entry.title == targets[f.target].title else _line(entry.title)
         section = "" if entry.section == entry.title else _line(entry.section)
         display += [ref(title, table), ref(entry.anchor, table), ref(section, table)]
     urls = [t.url for t in targets]
