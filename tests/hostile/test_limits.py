@@ -155,11 +155,13 @@ def test_a_failed_batch_reads_each_source_again_alone(
 
 
 def test_small_text_sources_share_a_child_and_pdfs_do_not(tmp_path: Path) -> None:
-    entries = _copies(tmp_path, 20)
+    entries = _copies(tmp_path, workers.BATCH + 8)
     pdf = SourceEntry(tmp_path / "x.pdf", "pdf", "x.pdf")
     (tmp_path / "x.pdf").write_bytes(b"%PDF-1.4")
     queue = workers.deque((n, e, False) for n, e in enumerate([*entries[:3], pdf, *entries[3:]]))
     sizes = []
     while queue:
         sizes.append(len(workers._take_batch(queue)))
-    assert sizes == [3, 1, workers.BATCH, 20 - 3 - workers.BATCH]
+    assert sizes == [3, 1, workers.BATCH, 5]
+    queue = workers.deque((n, e, False) for n, e in enumerate(entries[:10]))
+    assert len(workers._take_batch(queue, 4)) == 4, "fewer sources: smaller batches"

@@ -4,7 +4,8 @@ The parent forks a child per batch of sources (at most ``workers`` at a time); t
 reads them with an address-space limit, pickles their outcomes into a pipe and exits with
 ``os._exit``. The parent multiplexes the pipes, kills a child that passes its deadline, and
 hands the results back in source order. A batch is up to ``BATCH`` small text sources (a
-fork costs about as much as reading one); a PDF or a large file goes alone. If a batch's
+fork costs about as much as reading one), fewer when there are few sources, so that every
+worker gets some; a PDF or a large file goes alone. If a batch's
 child dies or runs out of time, each of its sources is read again alone, so the error
 names the one file that caused it and the others still convert.
 """
@@ -30,7 +31,7 @@ from helsekb.readers import ReaderError, ReadResult, SourceEntry
 Outcome = ReadResult | ReaderError
 _PR_SET_PDEATHSIG = 1
 _CHUNK = 1 << 20
-BATCH = 16
+BATCH = 64
 BATCH_BYTES = 512 * 1024
 """A source this large (or a PDF) is read alone; smaller ones share a child."""
 
@@ -58,10 +59,11 @@ class WorkerPool:
         )
         done: dict[int, Outcome] = {}
         emitted = 0
+        size = max(1, min(BATCH, len(entries) // (4 * self.limits.workers)))
         try:
             while queue or self._running:
                 while queue and len(self._running) < self.limits.workers:
-                    self._start(_take_batch(queue), done)
+                    self._start(_take_batch(queue, size), done)
                 self._collect(done, queue)
                 while emitted in done:
                     yield entries[emitted], done.pop(emitted)
@@ -189,13 +191,15 @@ def _kill(pid: int) -> None:
         os.waitpid(pid, 0)
 
 
-def _take_batch(queue: deque[tuple[int, SourceEntry, bool]]) -> list[tuple[int, SourceEntry]]:
-    """The next source, and the small text sources after it (up to BATCH), to read together."""
+def _take_batch(
+    queue: deque[tuple[int, SourceEntry, bool]], size: int = BATCH
+) -> list[tuple[int, SourceEntry]]:
+    """The next source, and the small text sources after it (up to ``size``), to read together."""
     index, entry, alone = queue.popleft()
     batch = [(index, entry)]
     if alone or not _small(entry):
         return batch
-    while queue and len(batch) < BATCH and not queue[0][2] and _small(queue[0][1]):
+    while queue and len(batch) < size and not queue[0][2] and _small(queue[0][1]):
         index, entry, _ = queue.popleft()
         batch.append((index, entry))
     return batch

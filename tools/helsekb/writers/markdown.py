@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 from helsekb.model import Block, BlockType, ListItem, Span
@@ -41,7 +42,13 @@ def relative(href: str, base: str) -> str:
     if not base or _SCHEME.match(href) or href.startswith("#"):
         return href
     path, hash_, fragment = href.partition("#")
-    return posixpath.relpath(path, posixpath.dirname(base) or ".") + hash_ + fragment
+    return _relpath(path, posixpath.dirname(base) or ".") + hash_ + fragment
+
+
+@lru_cache(maxsize=65536)
+def _relpath(path: str, start: str) -> str:
+    """``posixpath.relpath`` (slow: it makes both paths absolute), remembered."""
+    return posixpath.relpath(path, start)
 
 
 def link(text: str, href: str, base: str = "") -> str:

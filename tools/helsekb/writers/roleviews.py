@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from helsekb.enrichers.roles import Index, Role, Tag, load_vocabulary, split_sentences, tags
 from helsekb.model import BlockType, Document, KnowledgeBase, ListItem, Page
@@ -140,7 +141,12 @@ def _sentences(text: str) -> list[str]:
 
 
 def _has(sentence: str, phrase: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", sentence) is not None
+    return _phrase(phrase).search(sentence) is not None
+
+
+@lru_cache(maxsize=4096)
+def _phrase(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
 
 
 def _head(title: str, roles: list[Role], intro: str) -> str:
