@@ -226,8 +226,8 @@ def test_index_is_deterministic_and_pinned(converted: tuple[RunReport, Path]) ->
 def test_every_page_has_a_lead_entry_without_anchor() -> None:
     kb = corpus_kb()
     files = pipeline.render(kb)
-    targets, found = search_index.collect(kb, files)
-    urls = {targets[f.target].url for f in found if not f.entry.anchor}
+    collected = search_index.collect(kb, files)
+    urls = {collected.targets[f.target].url for f in collected.found if not f.entry.anchor}
     assert {p.path.removesuffix(".md") + ".html" for p in kb.pages()} <= urls
 
 

@@ -269,3 +269,15 @@ def test_role_badges_use_display_names(
     build_site(make_project(add_roles), tmp_path / "site")
     badges = lxml.html.fromstring(_html(tmp_path / "site", target.rel)).find_class("kb-role")
     assert [b.text_content() for b in badges] == ["Kommune", "x<y"]
+
+
+def test_navigation_carries_no_indentation(built: BuiltSite, doc_pages: list[DocPage]) -> None:
+    """The sidebars are whitespace-collapsed (page weight), and still complete and linked."""
+    page = _html(built.site, find_page(doc_pages, kind="page", chapter=HEARING_CHAPTER).rel)
+    tree = lxml.html.fromstring(page)
+    (primary,) = tree.xpath('//nav[contains(@class, "md-nav--primary")]')
+    nav_html = lxml.html.tostring(primary, encoding="unicode")
+    assert "\n" not in nav_html and "  " not in nav_html
+    titles = [" ".join(a.text_content().split()) for a in primary.iter("a")]
+    assert "Forside" in titles and len(titles) > 10
+    assert all(a.get("href") for a in primary.iter("a"))

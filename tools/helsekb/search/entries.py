@@ -139,9 +139,9 @@ def reference_entry(page: Page, headings: list[tuple[str, str]]) -> Entry | None
     return Entry(REFERENCES_TITLE, anchor, SectionKind.REFERANSER.value, text=text)
 
 
-def all_page_entries(page: Page, page_markdown: str) -> list[Entry]:
-    """Every entry of one recommendation or chapter page, each carrying the page's roles."""
-    headings = heading_ids(page_markdown)
+def all_page_entries(page: Page, headings: list[tuple[str, str]]) -> list[Entry]:
+    """Every entry of one recommendation or chapter page, each carrying the page's roles
+    (``headings``: the written page's ``heading_ids``)."""
     entries = page_entries(page.title, page.sections, headings)
     refs = reference_entry(page, headings)
     if refs:

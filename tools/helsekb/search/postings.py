@@ -7,7 +7,9 @@ idf. Postings are varint strings (compact, and decoded only for the keys a query
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from helsekb.search.analyse import fold, key, words
@@ -61,27 +63,27 @@ class Postings:
 class Tokens:
     """An entry's keys, computed once (in parallel, by page) and weighted later."""
 
-    text: list[str]
-    """The keys of the entry's text, in order (their count is the entry's length)."""
-    context: set[str]
-    title: set[str]
-    words: dict[str, str]
-    """Folded surface word -> its key, for the words whose key differs from them."""
+    text: str
+    """The keys of the entry's text, in order, space-separated (compact: one string)."""
+    context: frozenset[str]
+    """The keys of the page and document around the entry (one set shared by a page)."""
+    title: frozenset[str]
 
 
-def tokenize(entry: Entry, context: str) -> Tokens:
-    """The keys of one entry, its context and title, and its surface words."""
-    title, context_keys, text = _keyed(entry.title), _keyed(context), _keyed(" ".join(entry.text))
-    found: dict[str, str] = {}
-    for word, k in [*title, *context_keys, *text]:  # the first spelling seen wins
-        folded = fold(word)
-        if folded != k:
-            found.setdefault(folded, k)
-    return Tokens([k for _, k in text], {k for _, k in context_keys}, {k for _, k in title}, found)
+def tokenize(entry: Entry, context: frozenset[str]) -> Tokens:
+    """The keys of one entry's text and title (``context``: ``keys`` of its context)."""
+    return Tokens(" ".join(keys(" ".join(entry.text))), context, frozenset(keys(entry.title)))
 
 
-def _keyed(text: str) -> list[tuple[str, str]]:
-    return [(w, key(w)) for w in words(text)]
+def keys(text: str) -> list[str]:
+    """The index keys of the words of ``text``, in order."""
+    return [key(w) for w in words(text)]
+
+
+def surface_words(entry: Entry, context: str) -> Iterator[str]:
+    """The words a user may type for the entry, in the order the index lists them."""
+    for text in (entry.title, context, *entry.text):
+        yield from words(text)
 
 
 def _body_weights(text_keys: list[str], avg_len: float) -> dict[str, float]:
@@ -92,7 +94,7 @@ def _body_weights(text_keys: list[str], avg_len: float) -> dict[str, float]:
 
 def entry_weights(entry: Entry, tokens: Tokens, avg_len: float) -> dict[str, int]:
     """Key -> integer weight for one entry."""
-    weights = _body_weights(tokens.text, avg_len)
+    weights = _body_weights(tokens.text.split(), avg_len)
     for k in tokens.context:
         weights[k] = weights.get(k, 0.0) + CONTEXT
     title = TITLE if entry.kind in MAIN_KINDS else HEADING
@@ -102,33 +104,46 @@ def entry_weights(entry: Entry, tokens: Tokens, avg_len: float) -> dict[str, int
     return {k: max(1, min(4095, round(w * factor * SCALE))) for k, w in weights.items()}
 
 
-def build(entries: list[Entry], tokens: list[Tokens]) -> Postings:
-    """Postings for ``entries``; ``tokens[i]`` are entry i's keys (``tokenize``)."""
-    lengths = [n for t in tokens if (n := len(t.text))]
+def build(entries: list[Entry], tokens: list[Tokens], surface: Iterable[str]) -> Postings:
+    """Postings for ``entries``; ``tokens[i]`` are entry i's keys (``tokenize``), ``surface``
+    the distinct words of all entries in their order of first use (``surface_words``)."""
+    lengths = [n for t in tokens if (n := t.text.count(" ") + 1 if t.text else 0)]
     avg_len = max(1.0, sum(lengths) / max(1, len(lengths)))  # of the entries with a text
-    by_key: dict[str, list[tuple[int, int]]] = {}
+    by_key: dict[
+        str, array[int]
+    ] = {}  # (entry, weight) pairs, flat: a list of tuples was 8× larger
     for n, (entry, entry_tokens) in enumerate(zip(entries, tokens, strict=True)):
         for k, w in entry_weights(entry, entry_tokens, avg_len).items():
-            by_key.setdefault(k, []).append((n, w))
-    keys = sorted(by_key, key=js_order)
-    postings = Postings(keys, [_encode(by_key[k]) for k in keys], [len(by_key[k]) for k in keys])
-    _add_words(postings, tokens)
+            pairs = by_key.get(k)
+            if pairs is None:
+                pairs = by_key[k] = array("I")
+            pairs.append(n)
+            pairs.append(w)
+    sorted_keys = sorted(by_key, key=js_order)
+    postings = Postings(
+        sorted_keys,
+        [_encode(by_key[k]) for k in sorted_keys],
+        [len(by_key[k]) // 2 for k in sorted_keys],
+    )
+    _add_words(postings, surface)
     return postings
 
 
-def _encode(pairs: list[tuple[int, int]]) -> str:
+def _encode(pairs: array[int]) -> str:
     out, last = [], 0
-    for n, w in pairs:
+    for n, w in zip(pairs[::2], pairs[1::2], strict=True):
         out += (varint(n - last), _SMALL[w])
         last = n
     return "".join(out)
 
 
-def _add_words(postings: Postings, tokens: list[Tokens]) -> None:
+def _add_words(postings: Postings, surface: Iterable[str]) -> None:
+    """Folded surface words whose key differs from them; the first spelling seen wins."""
     index = {k: n for n, k in enumerate(postings.keys)}
     found: dict[str, int] = {}
-    for entry_tokens in tokens:
-        for folded, k in entry_tokens.words.items():
+    for word in surface:
+        folded, k = fold(word), key(word)
+        if folded != k:
             found.setdefault(folded, index[k])
     postings.words = sorted(found, key=js_order)
     postings.word_keys = [found[w] for w in postings.words]

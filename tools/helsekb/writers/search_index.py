@@ -23,7 +23,7 @@ from typing import Any
 from helsekb import parallel
 from helsekb.model import Document, KnowledgeBase, Page
 from helsekb.search import postings
-from helsekb.search.entries import Entry, all_page_entries, document_entry
+from helsekb.search.entries import Entry, all_page_entries, document_entry, heading_ids
 from helsekb.search.synonyms import synonyms
 from helsekb.writers import views
 
@@ -65,69 +65,89 @@ def _role_mask(roles: set[str]) -> int:
 
 @dataclass(slots=True)
 class Found:
-    """An entry of the index: its target page, the entry, its context, its keys."""
+    """An entry of the index: its target page, the entry and its keys."""
 
     target: int
     entry: Entry
-    context: str
     tokens: postings.Tokens
 
 
-def collect(
-    kb: KnowledgeBase, files: dict[str, str], workers: int = 1
-) -> tuple[list[Target], list[Found]]:
+@dataclass(slots=True)
+class Collected:
+    targets: list[Target]
+    found: list[Found]
+    surface: list[str]
+    """Every word of every entry once, in order of first use (for prefixes and typos)."""
+
+
+_Keyed = tuple[list[tuple[Entry, postings.Tokens]], list[str]]
+"""Some entries with their keys, and their distinct words in order."""
+_PageKeys = tuple[list[tuple[str, str]], list[postings.Tokens], list[str]]
+"""A page's heading ids, its entries' keys, and their distinct words in order."""
+
+
+def collect(kb: KnowledgeBase, files: dict[str, str], workers: int = 1) -> Collected:
     """Targets and entries for every document, chapter, page and view.
 
     A page's entries and their keys (the costly part: its headings' ids and the stemming)
     are worked out in ``workers`` forked processes."""
     pages = [(doc, page) for doc in kb.documents for page in doc.pages]
     per_page = iter(parallel.fork_map(partial(_page_found, files), pages, workers))
-    targets: list[Target] = []
-    found: list[Found] = []
+    out = Collected([], [], [])
+    seen: set[str] = set()
 
-    def add(target: Target, entries: list[tuple[Entry, str, postings.Tokens]]) -> None:
-        targets.append(target)
-        found.extend(Found(len(targets) - 1, *e) for e in entries)
+    def add(target: Target, keyed: _Keyed) -> None:
+        out.targets.append(target)
+        out.found.extend(Found(len(out.targets) - 1, *e) for e in keyed[0])
+        out.surface.extend(w for w in keyed[1] if w not in seen and not seen.add(w))
 
     for d, doc in enumerate(kb.documents):
-        add(
-            Target(_html(f"{doc.slug}/index.md"), doc.title, d, status=doc.status),
-            [_one(document_entry(doc), "")],
-        )
+        target = Target(_html(f"{doc.slug}/index.md"), doc.title, d, status=doc.status)
+        add(target, _keyed([document_entry(doc)], ""))
         chapters: set[str] = set()
         for page in doc.pages:
             if page.chapter and page.chapter not in chapters:
                 chapters.add(page.chapter)
                 url = _html(f"{doc.slug}/{page.chapter_slug}/index.md")
-                add(
-                    Target(url, page.chapter, d, status=doc.status),
-                    [_one(Entry(page.chapter, "", "chapter"), doc.title)],
-                )
-            add(Target(_html(page.path), page.title, d, page.chapter, page.status), next(per_page))
+                chapter = Entry(page.chapter, "", "chapter")
+                add(Target(url, page.chapter, d, status=doc.status), _keyed([chapter], doc.title))
+            headings, tokens, surface = next(per_page)
+            entries = all_page_entries(page, headings)
+            keyed = list(zip(entries, tokens, strict=True)), surface
+            add(Target(_html(page.path), page.title, d, page.chapter, page.status), keyed)
     for title, path in views.view_pages(files):
-        add(Target(_html(path), title, -1), [_one(Entry(title, "", "view"), "")])
-    return targets, found
+        add(Target(_html(path), title, -1), _keyed([Entry(title, "", "view")], ""))
+    return out
 
 
-def _one(entry: Entry, context: str) -> tuple[Entry, str, postings.Tokens]:
-    return entry, context, postings.tokenize(entry, context)
+def _keyed(entries: list[Entry], context: str) -> _Keyed:
+    """The entries with their keys (one context set for all), and their distinct words."""
+    context_keys = frozenset(postings.keys(context))
+    keyed = [(e, postings.tokenize(e, context_keys)) for e in entries]
+    surface = dict.fromkeys(w for e in entries for w in postings.surface_words(e, context))
+    return keyed, list(surface)
 
 
-def _page_found(
-    files: dict[str, str], doc_page: tuple[Document, Page]
-) -> list[tuple[Entry, str, postings.Tokens]]:
-    """A recommendation or chapter page's entries, each with its context and keys."""
+def _page_found(files: dict[str, str], doc_page: tuple[Document, Page]) -> _PageKeys:
+    """A page's heading ids and its entries' keys and words (entries are rebuilt where
+    they are used, from the model: sending them back would copy every page's text)."""
     doc, page = doc_page
-    context = " ".join([doc.title, page.chapter, page.title])
-    return [_one(entry, context) for entry in all_page_entries(page, files[page.path])]
+    headings = heading_ids(files[page.path])
+    entries, surface = _keyed(all_page_entries(page, headings), _context(doc, page))
+    return headings, [tokens for _, tokens in entries], surface
+
+
+def _context(doc: Document, page: Page) -> str:
+    return " ".join([doc.title, page.chapter, page.title])
 
 
 def render_index(kb: KnowledgeBase, files: dict[str, str], workers: int = 1) -> dict[str, str]:
     """``sok/indeks.js`` and its parts, docs-relative path -> content (pages' entries
     worked out in ``workers`` processes)."""
-    targets, found = collect(kb, files, workers)
+    collected = collect(kb, files, workers)
+    targets, found = collected.targets, collected.found
     entries = [f.entry for f in found]
-    built = postings.build(entries, [f.tokens for f in found])
+    built = postings.build(entries, [f.tokens for f in found], collected.surface)
     statuses = sorted({t.status for t in targets})
     posting_parts = _chunks([len(p) for p in built.lists], POSTINGS_BYTES)
     texts = ["\n".join([e.title, *e.text]) for e in entries]
