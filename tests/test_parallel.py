@@ -27,6 +27,31 @@ def test_few_items_or_one_worker_run_here() -> None:
         assert {pid for _, pid in out} == {os.getpid()}
 
 
+def test_a_few_costly_items_are_forked_when_asked_one_at_a_time() -> None:
+    out = parallel.fork_map(_square_and_pid, [1, 2, 3], workers=2, chunk=1, min_items=1)
+    assert [v for v, _ in out] == [1, 4, 9]
+    assert os.getpid() not in {pid for _, pid in out}
+
+
+def test_parallel_stages_give_what_one_process_gives() -> None:
+    """Role tags and every rendered file are the same from forked workers (60 pages)."""
+    from helsekb import pipeline
+    from helsekb.enrichers import roles
+    from helsekb.search import synthetic
+
+    def tags(workers: int) -> list[tuple[list[str], list[str]] | None]:
+        kb = synthetic.knowledge_base(60, seed=2)
+        index = roles.explain(kb, workers=workers)
+        parts = [index.get(id(x)) for p in kb.pages() for x in [p, *p.sections, *p.blocks()]]
+        return [(t.roles, [e.rule for e in t.evidence]) if t else None for t in parts]
+
+    one = tags(1)
+    assert tags(2) == one and sum(bool(t and t[0]) for t in one) > 60
+    kb = synthetic.knowledge_base(60, seed=2)
+    pipeline.enrich(kb, workers=2)
+    assert pipeline.render_pages(kb, workers=2) == pipeline.render_pages(kb, workers=1)
+
+
 def _fail_on_7(n: int) -> int:
     if n == 7:
         raise ValueError("sju")

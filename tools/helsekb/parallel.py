@@ -21,16 +21,25 @@ MIN_ITEMS_PER_WORKER = 20
 """Below this many items per worker, forking costs more than it saves: run here."""
 
 
-def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
-    """``[func(x) for x in items]``, spread over ``workers`` forked processes where it pays."""
-    if workers <= 1 or len(items) < MIN_ITEMS_PER_WORKER * workers or not hasattr(os, "fork"):
+def fork_map(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    workers: int,
+    chunk: int | None = None,
+    min_items: int = MIN_ITEMS_PER_WORKER,
+) -> list[R]:
+    """``[func(x) for x in items]``, spread over ``workers`` forked processes where it pays.
+
+    Items go out ``chunk`` at a time (default: an eighth of a worker's share); give 1, and a
+    lower ``min_items`` (per worker), for a few items that are much costlier than the rest."""
+    if workers <= 1 or len(items) < min_items * workers or not hasattr(os, "fork"):
         return [func(item) for item in items]
     global _JOB
     _JOB = (func, items)
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunk = max(1, len(items) // (workers * 8))
+            chunk = chunk or max(1, len(items) // (workers * 8))
             return pool.map(_call, range(len(items)), chunksize=chunk)
     finally:
         gc.unfreeze()

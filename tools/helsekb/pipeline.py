@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -178,8 +179,9 @@ def _assign_paths(kb: KnowledgeBase) -> None:
             page.path = "/".join(p for p in parts if p)
 
 
-def enrich(kb: KnowledgeBase) -> list[Diagnostic]:
-    """Anchors, reference fields, links, glossary, topics, roles, bibliography, Se også.
+def enrich(kb: KnowledgeBase, workers: int = 1) -> list[Diagnostic]:
+    """Anchors, reference fields, links, glossary, topics, roles, bibliography, Se også
+    (the per-page work of the costliest, the role tagger, in ``workers`` processes).
 
     Returns what a reader of the convert report should know: unresolved citations,
     ambiguous mentions, unexplained abbreviations (each naming its source file).
@@ -194,7 +196,7 @@ def enrich(kb: KnowledgeBase) -> list[Diagnostic]:
         diagnostics += crosslinks.link_mentions(kb)
         diagnostics += glossary.build_glossary(kb)
         topics.find_topics(kb)
-        roles.tag_roles(kb)
+        roles.tag_roles(kb, workers)
     except crosslinks.DataError as exc:
         return [Diagnostic(Level.ERROR, "helsekb/data", str(exc))]
     citations.build_bibliography(kb)
@@ -217,23 +219,43 @@ def render(kb: KnowledgeBase, log: list[dict[str, Any]] | None = None) -> dict[s
     return files
 
 
-def render_pages(kb: KnowledgeBase, log: list[dict[str, Any]] | None = None) -> dict[str, str]:
-    """The Markdown pages, kb.json and the navigation (everything but the search index)."""
-    files = {"index.md": pages.render_home(kb), "kb.json": export.render_kb(kb)}
-    files.update(history.render(log or [], os.environ.get(SITE_URL_ENV, "")))
-    files.update(views.render_views(kb))
-    files.update(roleviews.render_role_views(kb))
-    for doc in kb.documents:
-        files[f"{doc.slug}/index.md"] = pages.render_document_index(doc)
-        chapters: dict[str, list[Page]] = {}
-        for page in doc.pages:
-            files[page.path] = pages.render_page(doc, page)
-            if page.chapter:
-                chapters.setdefault(page.chapter, []).append(page)
-        for chapter, members in chapters.items():
-            path = f"{doc.slug}/{members[0].chapter_slug}/index.md"
-            files[path] = pages.render_chapter_index(doc, chapter, members)
+def render_pages(
+    kb: KnowledgeBase, log: list[dict[str, Any]] | None = None, workers: int = 1
+) -> dict[str, str]:
+    """The Markdown pages, kb.json and the navigation (everything but the search index).
+
+    The parts (kb.json, the views, the role views, each document's pages) are rendered in
+    ``workers`` forked processes, and merged in a fixed order."""
+    site_url = os.environ.get(SITE_URL_ENV, "")
+    jobs: list[Callable[[], dict[str, str]]] = [
+        lambda: {"index.md": pages.render_home(kb), "kb.json": export.render_kb(kb)},
+        lambda: history.render(log or [], site_url),
+        lambda: views.render_views(kb),
+        lambda: roleviews.render_role_views(kb),
+        *(partial(_document_files, doc) for doc in kb.documents),
+    ]
+    files: dict[str, str] = {}
+    for part in parallel.fork_map(_run, jobs, workers, chunk=1, min_items=2):
+        files.update(part)
     files[nav.NAV_FILE] = nav.render_nav(kb, views.view_pages(files))
+    return files
+
+
+def _run(job: Callable[[], dict[str, str]]) -> dict[str, str]:
+    return job()
+
+
+def _document_files(doc: Document) -> dict[str, str]:
+    """A document's index page, its pages and its chapters' index pages."""
+    files = {f"{doc.slug}/index.md": pages.render_document_index(doc)}
+    chapters: dict[str, list[Page]] = {}
+    for page in doc.pages:
+        files[page.path] = pages.render_page(doc, page)
+        if page.chapter:
+            chapters.setdefault(page.chapter, []).append(page)
+    for chapter, members in chapters.items():
+        path = f"{doc.slug}/{members[0].chapter_slug}/index.md"
+        files[path] = pages.render_chapter_index(doc, chapter, members)
     return files
 
 
@@ -347,10 +369,10 @@ def convert(
         sources, run.files = read_all(entries, progress, cached=cached)
     with stages.stage("enrich"):
         kb = assemble(sources)
-        _attach(run, enrich(kb))
+        _attach(run, enrich(kb, _workers()))
         log = _log_changes(kb, out)
     with stages.stage("markdown"):
-        files = render_pages(kb, log)
+        files = render_pages(kb, log, _workers())
     with stages.stage("search index"):
         files.update(search_index.render_index(kb, files, _workers()))
     with stages.stage("fidelity"):

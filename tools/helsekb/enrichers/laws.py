@@ -52,14 +52,27 @@ class Laws:
         self.forward = re.compile(rf"(?<!\w)(?P<name>{names})s?(?:\s*,)?\s+{_PARAGRAPH}", re.I)
         self.reverse = re.compile(rf"{_PARAGRAPH}\s+(?:i|jf\.?)\s+(?P<name>{names})s?(?!\w)", re.I)
         self.bare = re.compile(rf"(?<!\w)(?P<name>{names})s?(?!\w)", re.I)
+        # What every name contains: a text without any of these names no law (a fast test
+        # before the slow case-insensitive alternation of every name).
+        words = ("lov", "forskrift")
+        known = [n.lower() for n in self.by_name]
+        self.needles = words if all(any(w in n for w in words) for n in known) else known
+
+    def may_name(self, text: str) -> bool:
+        """False only when ``text`` cannot name a law (``bare`` would find nothing)."""
+        lower = text.lower()
+        return any(needle in lower for needle in self.needles)
 
     def paragraph_links(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, href) of every reference to a paragraph or a dated law."""
         out = []
-        for m in [*self.forward.finditer(text), *self.reverse.finditer(text)]:
+        paragraphs = (
+            [] if "§" not in text else [*self.forward.finditer(text), *self.reverse.finditer(text)]
+        )
+        for m in paragraphs:
             law = self.by_name[m["name"].casefold()]
             out.append((m.start(), m.end(), f"{law.url}/§{m['num']}"))
-        for m in _DATED.finditer(text):
+        for m in _DATED.finditer(text) if " av " in text else []:
             kind = "lov" if m["kind"].lower() == "lov" else "forskrift"
             date = f"{m['year']}-{MONTHS[m['month'].lower()]:02d}-{int(m['day']):02d}"
             out.append((m.start(), m.end(), f"{LOVDATA}/{kind}/{date}-{m['nr']}"))
@@ -86,7 +99,9 @@ def _link_names(page: Page, laws: Laws) -> None:
     """A law's name alone links to the law, the first time, if nothing on the page does."""
     linked = {law_id(s.href) for r in runs(page) for s in r.spans if s.href}
     for run in runs(page):
-        for m in [] if run.heading else list(laws.bare.finditer(run.text)):
+        if run.heading or not laws.may_name(run.text):
+            continue
+        for m in list(laws.bare.finditer(run.text)):
             law = laws.by_name[m["name"].casefold()]
             if law.id not in linked and link_range(run.spans, m.start(), m.end(), law.url):
                 linked.add(law.id)

@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
+from helsekb import parallel
 from helsekb.enrichers.crosslinks import DataError, load_data, require, walk_items
 from helsekb.model import Block, BlockType, KnowledgeBase, ListItem, Page, Section
 
@@ -315,15 +316,24 @@ def _context(page: Page, document: str) -> str:
     return " ".join([page.title, page.chapter, document]).casefold()
 
 
-def explain(kb: KnowledgeBase, vocab: Vocabulary | None = None) -> Index:
-    """Tags for every page, section, heading, paragraph, notice and list item of ``kb``."""
+def explain(kb: KnowledgeBase, vocab: Vocabulary | None = None, workers: int = 1) -> Index:
+    """Tags for every page, section, heading, paragraph, notice and list item of ``kb``.
+
+    Pages are independent, so they are tagged in ``workers`` forked processes; a forked
+    child sees the parent's objects at the same addresses, so its ``id()`` keys hold here."""
     vocab = vocab or load_vocabulary()
+    pages = [(doc.title, page) for doc in kb.documents for page in doc.pages]
     index: Index = {}
-    for doc in kb.documents:
-        for page in doc.pages:
-            rules = Rules(vocab, _context(page, doc.title))
-            index[id(page)] = rules.page(page, doc.title)
-            _Walker(page, rules, index).run()
+    for tagged in parallel.fork_map(partial(_explain_page, vocab), pages, workers):
+        index.update(tagged)
+    return index
+
+
+def _explain_page(vocab: Vocabulary, doc_page: tuple[str, Page]) -> Index:
+    document, page = doc_page
+    rules = Rules(vocab, _context(page, document))
+    index = {id(page): rules.page(page, document)}
+    _Walker(page, rules, index).run()
     return index
 
 
@@ -408,10 +418,10 @@ def tags(kb: KnowledgeBase) -> Index:
     return kb.role_tags
 
 
-def tag_roles(kb: KnowledgeBase) -> None:
+def tag_roles(kb: KnowledgeBase, workers: int = 1) -> None:
     """Set ``roles`` on pages (their names added to ``tags``), headings, statements, items."""
     vocab = load_vocabulary()
-    index = kb.role_tags = explain(kb, vocab)
+    index = kb.role_tags = explain(kb, vocab, workers)
     names = vocab.names()
     for page in kb.pages():
         page.roles = index[id(page)].roles
