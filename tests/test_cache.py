@@ -87,6 +87,43 @@ def test_only_the_changed_source_is_read_and_the_output_matches_a_cold_run(
     assert "En ny setning om rehabilitering." in (project / "docs" / "kb.json").read_text()
 
 
+def test_fidelity_renders_only_pages_whose_markdown_changed(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Page texts come from the last run when the page's Markdown is unchanged; a source
+    whose page is unchanged is still checked (a sentence lost from it is still an error)."""
+    from helsekb import fidelity
+
+    rendered: list[str] = []
+    original = fidelity.page_text
+
+    def counting(text: str) -> str:
+        rendered.append(text)
+        return original(text)
+
+    monkeypatch.setattr(fidelity, "page_text", counting)
+    first = _convert(project)
+    assert not first.failed and len(rendered) >= 9
+    kept = sum(f.sentences_kept for f in first.files)
+    path = project / "source_docs" / CAPTURE
+    path.write_text(path.read_text(encoding="utf-8") + "\nEn ny setning om rehabilitering.\n")
+    rendered.clear()
+    second = _convert(project)
+    assert not second.failed and sum(f.sentences_kept for f in second.files) == kept + 1
+    assert 1 <= len(rendered) <= 3, "the changed page and its document's index only"
+    assert any("En ny setning om rehabilitering." in text for text in rendered)
+    stored = pickle.loads((project / "cache" / cache_module.PAGE_TEXTS).read_bytes())
+    assert len(stored) >= 9 and all(isinstance(t, str) and t for t in stored.values())
+
+    (project / "docs" / "index.md").write_text("endret for hånd\n")  # not replayed: checked
+    monkeypatch.setattr(fidelity, "page_text", lambda text: "")  # nothing was kept, says it
+    assert _convert(project).failed is False, "unchanged pages: texts from the last run"
+    path.write_text(path.read_text(encoding="utf-8") + "\nEnda en setning om mestring.\n")
+    lost = _convert(project)
+    assert lost.failed
+    assert any("Enda en setning" in d.message for d in lost.all_diagnostics())
+
+
 def test_a_cached_source_is_not_read_again(project: Path, reads: list[str]) -> None:
     _convert(project)
     (project / "docs" / "index.md").write_text("endret for hånd\n")  # the run is not replayed

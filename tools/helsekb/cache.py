@@ -27,6 +27,7 @@ PACKAGE = Path(__file__).resolve().parent
 CACHE_ENV = "HELSEKB_CACHE_DIR"
 DEFAULT_DIR = Path(".cache") / "helsekb"
 LAST_RUN = "last-run.pickle"
+PAGE_TEXTS = "page-texts.pickle"
 
 
 @cache
@@ -108,6 +109,16 @@ class Cache:
         if self.root:
             record = {"fingerprint": fingerprint, "stamp": directory_stamp(out), "report": report}
             _store(self.root / LAST_RUN, record)
+
+    def page_texts(self) -> dict[str, str]:
+        """The fidelity check's plain text of each page, by ``page_key`` (from the last run)."""
+        found = _load(self.root / PAGE_TEXTS) if self.root else None
+        return found if isinstance(found, dict) else {}
+
+    def put_page_texts(self, texts: dict[str, str]) -> None:
+        """Keep these (the current run's pages only: older ones are dropped)."""
+        if self.root:
+            _store(self.root / PAGE_TEXTS, texts)
 
     def prune(self, keep: set[str]) -> None:
         """Drop the parsed sources no longer in use (old versions of changed files)."""

@@ -7,7 +7,9 @@ gone), plus the front matter values the page templates show.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import markdown
@@ -58,6 +60,21 @@ def markdown_renderer(toc: dict[str, Any] | None = None) -> markdown.Markdown:
 
 
 _MD = markdown_renderer()
+
+
+@cache
+def _renderer_versions() -> str:
+    import pymdownx
+
+    return f"markdown {markdown.__version__}, pymdownx {pymdownx.__version__}"
+
+
+def page_key(text: str) -> str:
+    """What a page's plain text depends on: its Markdown, helsekb and the renderer versions."""
+    from helsekb.cache import code_fingerprint
+
+    salt = f"{code_fingerprint()} {_renderer_versions()}\0"
+    return hashlib.sha256((salt + text).encode("utf-8")).hexdigest()
 
 
 def page_text(text: str) -> str:

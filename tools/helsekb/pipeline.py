@@ -259,10 +259,17 @@ def _document_files(doc: Document) -> dict[str, str]:
     return files
 
 
-def check_fidelity(sources: list[Source], kb: KnowledgeBase, files: dict[str, str]) -> None:
+def check_fidelity(
+    sources: list[Source],
+    kb: KnowledgeBase,
+    files: dict[str, str],
+    known: dict[str, str] | None = None,
+) -> dict[str, str]:
     """Record sentences kept per source; a lost sentence or leaked chrome is an error.
 
-    Every page is rendered once (a document's index serves all its sources), in parallel."""
+    Every page is rendered once (a document's index serves all its sources), in parallel;
+    a page whose Markdown is unchanged since the last run takes its text from ``known``
+    (``fidelity.page_key`` -> text). Returns the texts of this run's pages, so keyed."""
     doc_of = {p.path: d for d in kb.documents for p in d.pages}
     intro_of = {id(s): d for d in kb.documents for s in d.intro}
     written: list[list[str]] = []
@@ -273,17 +280,22 @@ def check_fidelity(sources: list[Source], kb: KnowledgeBase, files: dict[str, st
         }
         written.append(paths + [f"{slug}/index.md" for slug in sorted(docs)])
     unique = list(dict.fromkeys(p for paths in written for p in paths))
+    keys = {path: fidelity.page_key(files[path]) for path in unique}
+    known = known or {}
+    todo = [path for path in unique if keys[path] not in known]
     workers = _workers()
-    rendered = parallel.fork_map(fidelity.page_text, [files[p] for p in unique], workers)
-    texts = dict(zip(unique, rendered, strict=True))
+    rendered = parallel.fork_map(fidelity.page_text, [files[p] for p in todo], workers)
+    texts = {keys[path]: known[keys[path]] for path in unique if keys[path] in known}
+    texts.update((keys[path], text) for path, text in zip(todo, rendered, strict=True))
     jobs = [
-        (src.result.main_text, src.result.boilerplate, [texts[p] for p in paths])
+        (src.result.main_text, src.result.boilerplate, [texts[keys[p]] for p in paths])
         for src, paths in zip(sources, written, strict=True)
     ]
     results = parallel.fork_map(_check, jobs, workers)
     for src, result in zip(sources, results, strict=True):
         refs = sum(len(p.references) for p in src.result.pages)
         _record(src.report, result, len(src.result.pages), refs)
+    return texts
 
 
 def _check(job: tuple[str, list[str], list[str]]) -> fidelity.Fidelity:
@@ -376,11 +388,12 @@ def convert(
     with stages.stage("search index"):
         files.update(search_index.render_index(kb, files, _workers()))
     with stages.stage("fidelity"):
-        check_fidelity(sources, kb, files)
+        texts = check_fidelity(sources, kb, files, cached.cache.page_texts() if cached else None)
     if not run.failed:
         with stages.stage("write"):
             write(files, out)
         if cached:
+            cached.cache.put_page_texts(texts)
             cached.cache.remember_run(fingerprint, out, run)
             cached.cache.prune({k for k in cached.keys if k})
     return run
