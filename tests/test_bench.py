@@ -26,6 +26,8 @@ def test_bench_measures_every_step_on_a_small_corpus(tmp_path: Path) -> None:
     assert 0.5 < result.readers[0].other_kept <= 1
     text = benchtables.tables([result])
     assert text.count("| 40 |") == 6 and "trafilatura extract()" in text
+    result.cold.stages[1]["peak_mb"] = 4321.0  # a stage's high-water mark is the run's too
+    assert "| 4,321 MiB |" in benchtables.tables([result])
 
 
 def test_plain_build_has_the_sites_markdown_extensions_and_features(tmp_path: Path) -> None:

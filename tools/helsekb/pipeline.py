@@ -322,6 +322,9 @@ def _record(report: FileReport, result: fidelity.Fidelity, n_pages: int, n_refs:
         )
 
 
+_WRITE_CHUNK = 1 << 20
+
+
 def write(files: dict[str, str], out: Path) -> None:
     """Write all files into a staging directory and swap it in place of ``out``."""
     with fsutil.staging_dir(out) as tmp:
@@ -330,7 +333,11 @@ def write(files: dict[str, str], out: Path) -> None:
             if not path.resolve().is_relative_to(tmp.resolve()):
                 raise ValueError(f"refusing to write outside the output directory: {rel}")
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content, encoding="utf-8", newline="\n")
+            with path.open("w", encoding="utf-8", newline="\n") as stream:
+                for start in range(0, len(content), _WRITE_CHUNK):  # kb.json: 90 MB at 5,000
+                    stream.write(
+                        content[start : start + _WRITE_CHUNK]
+                    )  # pages, not encoded at once
         fsutil.replace_dir(tmp, out)
 
 
