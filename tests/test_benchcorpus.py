@@ -201,3 +201,20 @@ def test_document_titles_stay_distinct_beyond_the_combinations() -> None:
     assert sum(" – del " in t for t in titles) == 400 - len(benchtext.PREFIXES) * len(
         benchtext.CONDITIONS
     )
+
+
+def test_enrichment_on_both_cores_gives_what_one_process_gives(corpus: Path) -> None:
+    """Glossary, topics, role tags, diagnostics and every page: the same from forked workers
+    (a corpus with abbreviations, unexplained capitals, topics and role statements)."""
+    from helsekb import catalogue
+
+    out = []
+    for workers in (1, 2):
+        sources, _ = pipeline.read_all(catalogue.load(corpus)[0])
+        kb = pipeline.assemble(sources)
+        diagnostics = pipeline.enrich(kb, workers)
+        files = pipeline.render_pages(kb, workers=workers)
+        out.append((diagnostics, kb.topics, kb.glossary, kb.abbreviations, files))
+    assert out[0] == out[1]
+    _, topics, glossary, _, _ = out[0]
+    assert topics and glossary and any(g.pages for g in glossary)

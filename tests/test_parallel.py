@@ -47,9 +47,14 @@ def test_parallel_stages_give_what_one_process_gives() -> None:
 
     one = tags(1)
     assert tags(2) == one and sum(bool(t and t[0]) for t in one) > 60
-    kb = synthetic.knowledge_base(60, seed=2)
-    pipeline.enrich(kb, workers=2)
-    assert pipeline.render_pages(kb, workers=2) == pipeline.render_pages(kb, workers=1)
+    enriched = []
+    for workers in (1, 2):
+        kb = synthetic.knowledge_base(60, seed=2)
+        diagnostics = pipeline.enrich(kb, workers=workers)
+        enriched.append((kb, diagnostics, kb.topics, kb.glossary, kb.abbreviations))
+    (alone, *here), (forked, *there) = enriched
+    assert here == there and alone.topics
+    assert pipeline.render_pages(forked, workers=2) == pipeline.render_pages(alone, workers=1)
 
 
 def _fail_on_7(n: int) -> int:

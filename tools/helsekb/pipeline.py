@@ -181,7 +181,7 @@ def _assign_paths(kb: KnowledgeBase) -> None:
 
 def enrich(kb: KnowledgeBase, workers: int = 1) -> list[Diagnostic]:
     """Anchors, reference fields, links, glossary, topics, roles, bibliography, Se også
-    (the per-page work of the costliest, the role tagger, in ``workers`` processes).
+    (the per-page work of the glossary, topics and role tagger in ``workers`` processes).
 
     Returns what a reader of the convert report should know: unresolved citations,
     ambiguous mentions, unexplained abbreviations (each naming its source file).
@@ -194,8 +194,8 @@ def enrich(kb: KnowledgeBase, workers: int = 1) -> list[Diagnostic]:
         diagnostics = citations.link_citations(kb)
         laws.link_laws(kb)
         diagnostics += crosslinks.link_mentions(kb)
-        diagnostics += glossary.build_glossary(kb)
-        topics.find_topics(kb)
+        diagnostics += glossary.build_glossary(kb, workers)
+        topics.find_topics(kb, workers)
         roles.tag_roles(kb, workers)
     except crosslinks.DataError as exc:
         return [Diagnostic(Level.ERROR, "helsekb/data", str(exc))]

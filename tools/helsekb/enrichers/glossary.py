@@ -7,7 +7,9 @@ the glossary; all-capital tokens that nothing explains are reported.
 from __future__ import annotations
 
 import re
+from functools import partial
 
+from helsekb import parallel
 from helsekb.enrichers.crosslinks import load_data, location, runs
 from helsekb.model import Document, GlossaryEntry, KnowledgeBase, Page
 from helsekb.readers.clean import clean_inline
@@ -32,26 +34,38 @@ def expansion(text: str) -> str:
     return "" if text in ('""', "''") else text
 
 
-def build_glossary(kb: KnowledgeBase) -> list[Diagnostic]:
-    """Set each page's abbreviations and the glossary; report unexplained capitals."""
+def build_glossary(kb: KnowledgeBase, workers: int = 1) -> list[Diagnostic]:
+    """Set each page's abbreviations and the glossary; report unexplained capitals
+    (pages searched in ``workers`` processes)."""
     known = curated()
     ignore = set(load_data("abbreviations.yml", "ignore"))
+    owns = [_own(doc) for doc in kb.documents]
+    explained = [{**known, **own} for own in owns]
+    pages = [(n, page) for n, doc in enumerate(kb.documents) for page in doc.pages]
+    found = iter(parallel.fork_map(partial(_page_glossary, explained, ignore), pages, workers))
     entries: dict[tuple[str, str], GlossaryEntry] = {}
     diagnostics: list[Diagnostic] = []
-    for doc in kb.documents:
-        own = _own(doc)
+    for doc, own in zip(kb.documents, owns, strict=True):
         for abbr, text in own.items():
             entries.setdefault((abbr, doc.title), GlossaryEntry(abbr, text, doc.title))
         for page in doc.pages:
-            page.glossary = _used(page, {**known, **own})
+            page.glossary, unknown = next(found)
             for abbr in page.glossary:
                 source = doc.title if abbr in own else ""
                 entry = entries.setdefault((abbr, source), GlossaryEntry(abbr, known[abbr]))
                 entry.pages.append(page.path)
-            diagnostics.extend(_unknown(page, {**known, **own}, ignore))
-    kb.abbreviations = {**known, **{k: v for d in kb.documents for k, v in _own(d).items()}}
+            diagnostics.extend(unknown)
+    kb.abbreviations = {**known, **{k: v for own in owns for k, v in own.items()}}
     kb.glossary = sorted(entries.values(), key=lambda e: (e.abbreviation.casefold(), e.source))
     return diagnostics
+
+
+def _page_glossary(
+    explained: list[dict[str, str]], ignore: set[str], doc_page: tuple[int, Page]
+) -> tuple[dict[str, str], list[Diagnostic]]:
+    """A page's abbreviations with their expansions, and its unexplained capitals."""
+    n, page = doc_page
+    return _used(page, explained[n]), _unknown(page, explained[n], ignore)
 
 
 def _own(doc: Document) -> dict[str, str]:

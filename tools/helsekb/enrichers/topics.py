@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
+from helsekb import parallel
 from helsekb.enrichers.crosslinks import load_data, require, runs, walk_items
 from helsekb.model import Block, BlockType, KnowledgeBase, ListItem, Page, Span, Topic
 from helsekb.slug import slugify, unique
@@ -54,20 +56,31 @@ def topic_patterns() -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
     return out
 
 
-def find_topics(kb: KnowledgeBase) -> None:
-    """Every topic with the ``path#anchor`` of each paragraph or list item it occurs in."""
+def find_topics(kb: KnowledgeBase, workers: int = 1) -> None:
+    """Every topic with the ``path#anchor`` of each paragraph or list item it occurs in
+    (pages searched in ``workers`` processes)."""
     patterns = topic_patterns()
     places: dict[str, list[str]] = {name: [] for name, _, _ in patterns}
-    for page in kb.pages():
-        for run in runs(page):
-            if run.heading or not run.anchor:
-                continue
-            place = f"{page.path}#{run.anchor}"
-            text, lower = run.text, run.text.lower()
-            for name, pattern, terms in patterns:
-                # A match needs a term as it stands: the substring test skips most texts fast.
-                if not any(t in lower for t in terms) or place in places[name][-1:]:
-                    continue
-                if pattern.search(text):
-                    places[name].append(place)
+    for found in parallel.fork_map(partial(_page_topics, patterns), list(kb.pages()), workers):
+        for name, where in found.items():
+            places[name].extend(where)
     kb.topics = [Topic(name, found) for name, found in places.items() if found]
+
+
+def _page_topics(
+    patterns: list[tuple[str, re.Pattern[str], tuple[str, ...]]], page: Page
+) -> dict[str, list[str]]:
+    """Topic -> the places on ``page`` where it occurs, in reading order."""
+    places: dict[str, list[str]] = {}
+    for run in runs(page):
+        if run.heading or not run.anchor:
+            continue
+        place = f"{page.path}#{run.anchor}"
+        text, lower = run.text, run.text.lower()
+        for name, pattern, terms in patterns:
+            # A match needs a term as it stands: the substring test skips most texts fast.
+            if not any(t in lower for t in terms) or place in places.get(name, [])[-1:]:
+                continue
+            if pattern.search(text):
+                places.setdefault(name, []).append(place)
+    return places
