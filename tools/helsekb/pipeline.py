@@ -231,7 +231,7 @@ def render_pages(
         lambda: {"index.md": pages.render_home(kb), "kb.json": export.render_kb(kb)},
         lambda: history.render(log or [], site_url),
         lambda: views.render_views(kb),
-        lambda: roleviews.render_role_views(kb),
+        *roleviews.role_view_parts(kb),
         *(partial(_document_files, doc) for doc in kb.documents),
     ]
     files: dict[str, str] = {}

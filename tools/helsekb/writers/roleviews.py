@@ -14,9 +14,9 @@ a column per role, and one for what names no actor. Source text is escaped as ev
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from helsekb.enrichers.roles import Index, Role, Tag, load_vocabulary, split_sentences, tags
 from helsekb.model import BlockType, Document, KnowledgeBase, ListItem, Page
@@ -61,19 +61,32 @@ def view_path(role: Role) -> str:
 
 def render_role_views(kb: KnowledgeBase) -> dict[str, str]:
     """Every role page and, when a document addresses several roles, the matrix."""
+    files: dict[str, str] = {}
+    for part in role_view_parts(kb):
+        files.update(part())
+    return files
+
+
+def role_view_parts(kb: KnowledgeBase) -> list[Callable[[], dict[str, str]]]:
+    """``render_role_views`` in independent parts, in order: a role's pages, the matrix
+    (so that they can be rendered in parallel)."""
     vocab = load_vocabulary()
     index = tags(kb)
     found = {id(d): list(statements(d, index)) for d in kb.documents}
-    files: dict[str, str] = {}
-    for role in (r for r in vocab.roles if r.view):
-        duties = sum(role.id in s.tag.roles for d in kb.documents for s in found[id(d)])
-        if duties > ONE_PAGE_DUTIES:
-            files.update(render_role_pages(kb, role, found))
-        else:
-            files[view_path(role)] = render_role_page(kb, role, found)
+    parts: list[Callable[[], dict[str, str]]] = [
+        partial(_role_files, kb, role, found) for role in vocab.roles if role.view
+    ]
     if agreements(kb):
-        files[MATRIX] = render_matrix(agreements(kb), vocab.roles, found)
-    return files
+        parts.append(lambda: {MATRIX: render_matrix(agreements(kb), vocab.roles, found)})
+    return parts
+
+
+def _role_files(kb: KnowledgeBase, role: Role, found: dict[int, list[Statement]]) -> dict[str, str]:
+    """One role's view: one page, or an overview and a page per document."""
+    duties = sum(role.id in s.tag.roles for d in kb.documents for s in found[id(d)])
+    if duties > ONE_PAGE_DUTIES:
+        return render_role_pages(kb, role, found)
+    return {view_path(role): render_role_page(kb, role, found)}
 
 
 def statements(doc: Document, index: Index) -> Iterator[Statement]:
