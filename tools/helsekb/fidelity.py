@@ -13,8 +13,10 @@ from functools import cache
 from typing import Any
 
 import markdown
+import pymdownx
 from lxml import html as lxml_html
 
+from helsekb.cache import code_fingerprint
 from helsekb.readers.clean import clean_inline, sentences
 from helsekb.writers import frontmatter
 
@@ -63,18 +65,15 @@ _MD = markdown_renderer()
 
 
 @cache
-def _renderer_versions() -> str:
-    import pymdownx
-
-    return f"markdown {markdown.__version__}, pymdownx {pymdownx.__version__}"
+def _page_key_salt() -> bytes:
+    """helsekb's code and the renderer versions, which a page's plain text depends on too."""
+    versions = f"markdown {markdown.__version__} pymdownx {pymdownx.__version__}"
+    return f"{code_fingerprint()} {versions}\0".encode()
 
 
 def page_key(text: str) -> str:
     """What a page's plain text depends on: its Markdown, helsekb and the renderer versions."""
-    from helsekb.cache import code_fingerprint
-
-    salt = f"{code_fingerprint()} {_renderer_versions()}\0"
-    return hashlib.sha256((salt + text).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_page_key_salt() + text.encode("utf-8")).hexdigest()
 
 
 def page_text(text: str) -> str:

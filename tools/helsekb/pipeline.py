@@ -6,6 +6,7 @@ a run with no error is written, into a staging directory that is then swapped in
 
 from __future__ import annotations
 
+import operator
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -235,14 +236,10 @@ def render_pages(
         *(partial(_document_files, doc) for doc in kb.documents),
     ]
     files: dict[str, str] = {}
-    for part in parallel.fork_map(_run, jobs, workers, chunk=1, min_items=2):
+    for part in parallel.fork_map(operator.call, jobs, workers, chunk=1, min_items=2):
         files.update(part)
     files[nav.NAV_FILE] = nav.render_nav(kb, views.view_pages(files))
     return files
-
-
-def _run(job: Callable[[], dict[str, str]]) -> dict[str, str]:
-    return job()
 
 
 def _document_files(doc: Document) -> dict[str, str]:
@@ -322,9 +319,6 @@ def _record(report: FileReport, result: fidelity.Fidelity, n_pages: int, n_refs:
         )
 
 
-_WRITE_CHUNK = 1 << 20
-
-
 def write(files: dict[str, str], out: Path) -> None:
     """Write all files into a staging directory and swap it in place of ``out``."""
     with fsutil.staging_dir(out) as tmp:
@@ -333,12 +327,18 @@ def write(files: dict[str, str], out: Path) -> None:
             if not path.resolve().is_relative_to(tmp.resolve()):
                 raise ValueError(f"refusing to write outside the output directory: {rel}")
             path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("w", encoding="utf-8", newline="\n") as stream:
-                for start in range(0, len(content), _WRITE_CHUNK):  # kb.json: 90 MB at 5,000
-                    stream.write(
-                        content[start : start + _WRITE_CHUNK]
-                    )  # pages, not encoded at once
+            _write_text(path, content)
         fsutil.replace_dir(tmp, out)
+
+
+_WRITE_CHUNK = 1 << 20
+
+
+def _write_text(path: Path, content: str) -> None:
+    """UTF-8 in 1 MB pieces: kb.json (90 MB at 5,000 pages) is never encoded at once."""
+    with path.open("w", encoding="utf-8", newline="\n") as stream:
+        for start in range(0, len(content), _WRITE_CHUNK):
+            stream.write(content[start : start + _WRITE_CHUNK])
 
 
 def _log_changes(kb: KnowledgeBase, out: Path) -> list[dict[str, Any]]:
@@ -386,14 +386,15 @@ def convert(
         return replay
     with stages.stage("read"):
         sources, run.files = read_all(entries, progress, cached=cached)
+    workers = _workers()
     with stages.stage("enrich"):
         kb = assemble(sources)
-        _attach(run, enrich(kb, _workers()))
+        _attach(run, enrich(kb, workers))
         log = _log_changes(kb, out)
     with stages.stage("markdown"):
-        files = render_pages(kb, log, _workers())
+        files = render_pages(kb, log, workers)
     with stages.stage("search index"):
-        files.update(search_index.render_index(kb, files, _workers()))
+        files.update(search_index.render_index(kb, files, workers))
     with stages.stage("fidelity"):
         texts = check_fidelity(sources, kb, files, cached.cache.page_texts() if cached else None)
     if not run.failed:

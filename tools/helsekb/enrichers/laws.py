@@ -52,8 +52,8 @@ class Laws:
         self.forward = re.compile(rf"(?<!\w)(?P<name>{names})s?(?:\s*,)?\s+{_PARAGRAPH}", re.I)
         self.reverse = re.compile(rf"{_PARAGRAPH}\s+(?:i|jf\.?)\s+(?P<name>{names})s?(?!\w)", re.I)
         self.bare = re.compile(rf"(?<!\w)(?P<name>{names})s?(?!\w)", re.I)
-        # What every name contains: a text without any of these names no law (a fast test
-        # before the slow case-insensitive alternation of every name).
+        # Words every name contains (else the names themselves): a text with none of them
+        # names no law, a fast test before the slow case-insensitive alternation of names.
         words = ("lov", "forskrift")
         known = [n.lower() for n in self.by_name]
         self.needles = words if all(any(w in n for w in words) for n in known) else known

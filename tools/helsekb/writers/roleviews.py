@@ -59,17 +59,9 @@ def view_path(role: Role) -> str:
     return f"{FOLDER}/{role.id}.md"
 
 
-def render_role_views(kb: KnowledgeBase) -> dict[str, str]:
-    """Every role page and, when a document addresses several roles, the matrix."""
-    files: dict[str, str] = {}
-    for part in role_view_parts(kb):
-        files.update(part())
-    return files
-
-
 def role_view_parts(kb: KnowledgeBase) -> list[Callable[[], dict[str, str]]]:
-    """``render_role_views`` in independent parts, in order: a role's pages, the matrix
-    (so that they can be rendered in parallel)."""
+    """The role views in independent parts (to render in parallel), in order: each role's
+    pages, then, when a document addresses several roles, the matrix."""
     vocab = load_vocabulary()
     index = tags(kb)
     found = {id(d): list(statements(d, index)) for d in kb.documents}
