@@ -76,9 +76,13 @@ def big_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def big_tree(big_sources: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    """What a complete conversion of the big sources writes."""
+def big_tree(
+    small_sources: Path, big_sources: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, bytes]:
+    """What a complete conversion of the big sources writes over the small ones' (the
+    change log compares with the conversion it replaces)."""
     out = tmp_path_factory.mktemp("big") / "docs"
+    assert not pipeline.convert(small_sources, out).failed
     assert not pipeline.convert(big_sources, out).failed
     return tree(out)
 
