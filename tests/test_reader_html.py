@@ -393,6 +393,39 @@ def test_ten_thousand_deep_nesting_does_not_crash() -> None:
     assert read(COVID, spans.encode()).pages[0].blocks()[0].text == "tekst"
 
 
+def test_text_after_the_closing_html_tag_keeps_the_whole_page() -> None:
+    """libxml2 opens a second root for text after ``</html>``; the page must survive it
+    (the text itself is outside ``<main>``, so not main content)."""
+    html = (FIXTURES / f"{FASTLEGEN}.html").read_text(encoding="utf-8") + "0\n"
+    result = read(FASTLEGEN, html.encode())
+    page = result.pages[0]
+    assert page.title == EXPECTED[FASTLEGEN]["title"]
+    assert page.document.title == UTMATTELSE
+    assert [(s.kind, s.title) for s in page.sections[:3]] == RECOMMENDATION
+    assert result == read(FASTLEGEN)
+
+
+def test_names_lxml_refuses_become_neutral_elements_and_keep_their_text() -> None:
+    html = (
+        "<main><h1>Brutt</h1><p>Før <pwned='x'\">inni lenken</a> etter.</p>"
+        '<p\x01 class="a\x02b" data-x="\x03">Kontrolltegn i attributter.</p>'
+        "<div>Ikke lukket<ul><li>punkt"
+    )
+    page = read(COVID, html.encode()).pages[0]
+    published = page_text(page)
+    for text in ("Før", "inni lenken", "etter.", "Kontrolltegn i attributter.", "punkt"):
+        assert text in published
+
+
+def test_source_lines_are_the_lines_of_the_start_tags() -> None:
+    html = "<main>\n<h1>Tittel</h1>\n\n<p>Første.</p>\n<ul>\n<li>punkt</li></ul>\n</main>"
+    page = read(COVID, html.encode()).pages[0]
+    paragraph, listing = page.blocks()
+    assert page.provenance.line == 2
+    assert (paragraph.provenance.line, listing.provenance.line) == (4, 5)
+    assert listing.items[0].provenance.line == 6
+
+
 def test_page_without_site_structure_uses_generic_extraction() -> None:
     html = """<html><head><title>Et notat - Helsedirektoratet</title></head><body>
     <header><a href="/">Logo</a></header><nav>Meny</nav>

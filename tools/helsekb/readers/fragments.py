@@ -1,5 +1,9 @@
 """HTML fragments to model blocks: parsing with source lines, sanitising, and the walk
-from headings, paragraphs and nested lists to Blocks (shared by the HTML and API readers)."""
+from headings, paragraphs and nested lists to Blocks (shared by the HTML and API readers).
+
+The tree is lxml's (``lxml.html.HtmlElement``). A text node is a plain ``str``: an element's
+``text`` (before its first child) or a child's ``tail`` (after it), in document order.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
-from bs4.builder import LXMLTreeBuilder, ParserRejectedMarkup
-from bs4.element import PreformattedString
 from lxml import etree
+from lxml import html as lxml_html
+from lxml.html import HtmlElement
 
 from helsekb.model import (
     Block,
@@ -42,55 +45,126 @@ INLINE = frozenset((
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 LISTS = ("ul", "ol")
 _WHITESPACE = re.compile(r"\s+")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
+"""Characters an lxml tree cannot hold, dropped from text and attribute values (text
+cleaning would drop them anyway); form feed, which HTML reads as a space, becomes one."""
+_ELEMENTS = lxml_html.HTMLParser()
+"""Only its element classes are used: the tree builder makes ``HtmlElement``s."""
+
+Node = HtmlElement | str
+"""An element or a text node."""
 
 
-class _LineTreeBuilder(LXMLTreeBuilder):
-    """lxml's HTML builder fed line by line, so that every tag gets its ``sourceline``.
+class _LineTreeBuilder:
+    """A parser target that builds lxml's tree and gives every element its ``sourceline``.
 
-    bs4 records source lines only for html.parser; lxml reports a start tag as soon as
-    the line holding its ``>`` has been fed.
+    The HTML is fed line by line: libxml2 reports a start tag as soon as the line holding
+    its ``>`` has been fed. As a target (no tree of libxml2's own) the parser has no depth
+    limit, so 10,000 nested elements lose nothing; comments, processing instructions and
+    the doctype are dropped. Broken markup is tolerated as bs4 tolerated it: elements left
+    open are closed at the end, the root stays open for text after ``</html>``, and a name
+    lxml refuses becomes a ``div`` (its text kept).
     """
 
-    def feed(self, markup: str | bytes) -> None:
-        text = markup if isinstance(markup, str) else markup.decode("utf-8")
+    def __init__(self) -> None:
+        self.builder = etree.TreeBuilder(parser=_ELEMENTS)
         self.line = 0
-        if not text.strip():
-            return  # an empty tree; lxml would call an empty document an error
-        self.parser = self.parser_for(None)
+        self.open: list[str] = []
+        self.empty = True
+
+    def start(self, tag: str, attrib: dict[str, str], nsmap: object = None) -> None:
         try:
-            for self.line, chunk in enumerate(io.StringIO(text), 1):
-                self.parser.feed(chunk)
-            self.parser.close()
-        except (etree.LxmlError, LookupError, ValueError) as exc:
-            raise ParserRejectedMarkup(exc) from None
+            element = self.builder.start(tag, attrib)
+        except ValueError:  # a name lxml refuses (broken markup): a neutral block element
+            element = self.builder.start(_valid(tag, "div"), _valid_attributes(attrib))
+        element.sourceline = self.line
+        self.open.append(element.tag)
+        self.empty = False
 
-    def start(self, tag: str | bytes, attrib: dict, nsmap: dict | None = None) -> None:
-        super().start(tag, attrib, nsmap or {})
-        if self.soup is not None and self.soup.currentTag is not None:
-            self.soup.currentTag.sourceline = self.line
+    def end(self, tag: str) -> None:
+        if len(self.open) > 1:  # the root stays open: libxml2 reopens it for text after it
+            self.builder.end(self.open.pop())
+
+    def data(self, text: str) -> None:
+        self.builder.data(_xml_text(text))
+
+    def close(self) -> HtmlElement:
+        """The root; elements libxml2 left open (broken markup) are closed here."""
+        if self.empty:  # only comments, a doctype or the like
+            return lxml_html.Element("html")
+        while self.open:
+            self.builder.end(self.open.pop())
+        return self.builder.close()
 
 
-def parse(text: str, file: str) -> BeautifulSoup:
-    """The document tree as the source gives it (only NUL characters removed)."""
+def _accepted(tag: str, attrib: dict[str, str] | None = None) -> bool:
+    """Whether lxml accepts the element name (and attributes)."""
     try:
-        return BeautifulSoup(text.replace("\x00", ""), builder=_LineTreeBuilder())
-    except ParserRejectedMarkup:
+        _ELEMENTS.makeelement(tag, attrib)
+    except ValueError:
+        return False
+    return True
+
+
+def _valid(tag: str, fallback: str) -> str:
+    return tag if _accepted(tag) else fallback
+
+
+def _valid_attributes(attrib: dict[str, str]) -> dict[str, str]:
+    valid = {name: _xml_text(value) for name, value in attrib.items()}
+    return {name: value for name, value in valid.items() if _accepted("div", {name: value})}
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text).replace("\f", " ")
+
+
+def parse(text: str, file: str) -> HtmlElement:
+    """The document tree as the source gives it (only NUL characters removed)."""
+    text = text.replace("\x00", "")
+    if not text.strip():
+        return lxml_html.Element("html")  # lxml calls an empty document an error
+    target = _LineTreeBuilder()
+    parser = etree.HTMLParser(target=target)
+    try:
+        for target.line, chunk in enumerate(io.StringIO(text), 1):
+            parser.feed(chunk)
+        return parser.close()
+    except (etree.LxmlError, LookupError, ValueError):
         raise ReaderError(file, "not parseable as HTML") from None
 
 
-def sanitise(soup: BeautifulSoup) -> None:
+def sanitise(root: HtmlElement) -> None:
     """Remove every element listed in DROP (content included) and unwrap VOID ones."""
-    for tag in soup.find_all(VOID):
-        tag.unwrap()
-    for tag in soup.find_all(DROP):
-        tag.decompose()
+    for element in list(root.iter(*VOID)):
+        element.drop_tag()
+    for element in list(root.iter(*DROP)):
+        element.drop_tree()
 
 
-def parse_html(text: str, file: str) -> BeautifulSoup:
+def parse_html(text: str, file: str) -> HtmlElement:
     """Parse and sanitise an HTML document or fragment."""
-    soup = parse(text, file)
-    sanitise(soup)
-    return soup
+    root = parse(text, file)
+    sanitise(root)
+    return root
+
+
+def detach(element: HtmlElement) -> HtmlElement:
+    """``element`` taken out of its tree; the text after it stays where it was."""
+    if element.getparent() is not None:
+        element.drop_tree()
+    element.tail = None
+    return element
+
+
+def contents(element: HtmlElement) -> list[Node]:
+    """The child elements and text nodes of ``element``, in document order."""
+    found: list[Node] = [element.text] if element.text else []
+    for child in element:
+        found.append(child)
+        if child.tail:
+            found.append(child.tail)
+    return found
 
 
 @dataclass(slots=True, frozen=True)
@@ -115,49 +189,52 @@ class FragmentContext:
             return None
 
 
-def walk(root: PageElement) -> Iterator[tuple[bool, PageElement]]:
-    """Depth-first ``(entering, node)`` events; tags are also reported on the way out."""
-    stack: list[tuple[bool, PageElement]] = [(True, root)]
-    while stack:
-        entering, node = stack.pop()
-        yield entering, node
-        if entering and isinstance(node, Tag):
-            stack.append((False, node))
-            stack.extend((True, child) for child in reversed(node.contents))
+def walk(root: HtmlElement) -> Iterator[tuple[bool, Node]]:
+    """Depth-first ``(entering, node)`` events; elements are also reported on the way out.
+
+    Text nodes are reported entering only; the text after ``root`` is not part of it.
+    """
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            yield True, element
+            if element.text:
+                yield True, element.text
+        else:
+            yield False, element
+            if element.tail and element is not root:
+                yield True, element.tail
 
 
-def is_text(node: PageElement) -> bool:
-    """A text node (not a comment, doctype, CDATA or processing instruction)."""
-    return isinstance(node, NavigableString) and not isinstance(node, PreformattedString)
-
-
-def plain_text(root: PageElement) -> str:
+def plain_text(root: HtmlElement) -> str:
     """The text of ``root``, one line per block element, each line cleaned."""
     parts: list[str] = []
     for _, node in walk(root):
-        if isinstance(node, Tag) and (node.name not in INLINE or node.name == "br"):
+        if isinstance(node, str):
+            parts.append(_WHITESPACE.sub(" ", node))
+        elif node.tag not in INLINE or node.tag == "br":
             parts.append("\n")
-        elif is_text(node):
-            parts.append(_WHITESPACE.sub(" ", str(node)))
     lines = (clean_inline(line) for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
-def text_of(root: PageElement) -> str:
+def text_of(root: HtmlElement) -> str:
     """The text of ``root`` on one line."""
     return " ".join(plain_text(root).split("\n"))
 
 
-def pieces(node: PageElement, ctx: FragmentContext) -> Iterator[tuple[str, str | None]]:
+def pieces(node: Node, ctx: FragmentContext) -> Iterator[tuple[str, str | None]]:
     """The raw text of ``node`` as (text, href) runs."""
+    if isinstance(node, str):
+        yield node, None
+        return
     links: list[str | None] = [None]
     for entering, el in walk(node):
-        if isinstance(el, Tag) and el.name == "a":
+        if isinstance(el, str):
+            yield el, links[-1]
+        elif el.tag == "a":
             links.append(ctx.link(el.get("href"))) if entering else links.pop()
-        elif isinstance(el, Tag) and el.name == "br" and entering:
+        elif el.tag == "br" and entering:
             yield " ", None
-        elif is_text(el):
-            yield str(el), links[-1]
 
 
 def spans_of(pieces: Iterable[tuple[str, str | None]]) -> list[Span]:
@@ -182,59 +259,59 @@ def _append(spans: list[Span], text: str, href: str | None) -> None:
         spans.append(Span(text, href))
 
 
-def _line(node: PageElement) -> int | None:
-    tag = node if isinstance(node, Tag) else node.parent
-    return tag.sourceline if tag is not None else None
-
-
-def _flush(run: list[PageElement], ctx: FragmentContext) -> Iterator[Block]:
+def _flush(run: list[Node], line: int | None, ctx: FragmentContext) -> Iterator[Block]:
     """Inline content met at block level becomes one paragraph."""
     if not run:
         return
     spans = spans_of(piece for node in run for piece in pieces(node, ctx))
-    line = _line(run[0])
     run.clear()
     if spans:
         yield Block(BlockType.PARAGRAPH, spans, provenance=ctx.at(line))
 
 
-def _leaf(node: Tag, ctx: FragmentContext) -> Iterator[Block]:
+def _leaf(node: HtmlElement, ctx: FragmentContext) -> Iterator[Block]:
     spans = spans_of(pieces(node, ctx))
     if not spans:
         return
-    if node.name == "p":
+    if node.tag == "p":
         yield Block(BlockType.PARAGRAPH, spans, provenance=ctx.at(node.sourceline))
     else:
-        level = int(node.name[1])
+        level = int(node.tag[1])
         yield Block(BlockType.HEADING, spans, level=level, provenance=ctx.at(node.sourceline))
 
 
-def _segments(root: Tag, ctx: FragmentContext, items: bool = False) -> Iterator[Block | Tag]:
+def _segments(
+    root: HtmlElement, ctx: FragmentContext, items: bool = False
+) -> Iterator[Block | HtmlElement]:
     """Paragraph and heading blocks of ``root`` in order; lists (and, when ``items``, list
     items) are yielded as elements for the list builder."""
-    run: list[PageElement] = []
-    stack = [iter(root.contents)]
+    run: list[Node] = []
+    line: int | None = None
+    stack = [(root, iter(contents(root)))]
     while stack:
-        node = next(stack[-1], None)
+        parent, children = stack[-1]
+        node = next(children, None)
         if node is None:
             stack.pop()
-            yield from _flush(run, ctx)
-        elif not isinstance(node, Tag) or node.name in INLINE:
+            yield from _flush(run, line, ctx)
+        elif isinstance(node, str) or node.tag in INLINE:
+            if not run:  # a paragraph's line is its first node's (a text's: its parent's)
+                line = parent.sourceline if isinstance(node, str) else node.sourceline
             run.append(node)
         else:
-            yield from _flush(run, ctx)
-            if node.name == "p" or node.name in HEADINGS:
+            yield from _flush(run, line, ctx)
+            if node.tag == "p" or node.tag in HEADINGS:
                 yield from _leaf(node, ctx)
-            elif node.name in LISTS or (items and node.name == "li"):
+            elif node.tag in LISTS or (items and node.tag == "li"):
                 yield node
             else:
-                stack.append(iter(node.contents))
+                stack.append((node, iter(contents(node))))
 
 
-def _list_item(li: Tag, ctx: FragmentContext) -> tuple[ListItem, list[Tag]]:
+def _list_item(li: HtmlElement, ctx: FragmentContext) -> tuple[ListItem, list[HtmlElement]]:
     """One item (its paragraphs) and the nested lists it holds."""
     paragraphs: list[list[Span]] = []
-    sublists: list[Tag] = []
+    sublists: list[HtmlElement] = []
     for seg in _segments(li, ctx):
         if isinstance(seg, Block):
             paragraphs.append(seg.spans)
@@ -245,15 +322,15 @@ def _list_item(li: Tag, ctx: FragmentContext) -> tuple[ListItem, list[Tag]]:
     return item, sublists
 
 
-def _list_block(node: Tag, ctx: FragmentContext) -> Block:
+def _list_block(node: HtmlElement, ctx: FragmentContext) -> Block:
     """A ``ul``/``ol`` as a LIST block with nested items; built with an explicit stack."""
-    block = Block(BlockType.LIST, ordered=node.name == "ol", provenance=ctx.at(node.sourceline))
-    stack: list[tuple[Block | Tag, list[ListItem], int]] = [(node, block.items, 1)]
+    block = Block(BlockType.LIST, ordered=node.tag == "ol", provenance=ctx.at(node.sourceline))
+    stack: list[tuple[Block | HtmlElement, list[ListItem], int]] = [(node, block.items, 1)]
     while stack:
         el, target, depth = stack.pop()
         if isinstance(el, Block):
             target.append(ListItem(el.spans, provenance=el.provenance))
-        elif el.name in LISTS:
+        elif el.tag in LISTS:
             stack.extend((seg, target, depth) for seg in reversed(list(_segments(el, ctx, True))))
         else:
             item, sublists = _list_item(el, ctx)
@@ -265,23 +342,23 @@ def _list_block(node: Tag, ctx: FragmentContext) -> Block:
     return block
 
 
-def _children(node: Tag) -> list[PageElement]:
-    """Child elements and non-blank text (no whitespace, comments or the like)."""
-    return [c for c in node.contents if isinstance(c, Tag) or (is_text(c) and c.strip())]
+def _children(node: HtmlElement) -> list[Node]:
+    """Child elements and non-blank text."""
+    return [c for c in contents(node) if not isinstance(c, str) or c.strip()]
 
 
-def _heading_list(node: Tag) -> list[Tag]:
+def _heading_list(node: HtmlElement) -> list[HtmlElement]:
     """The headings of a list whose every item is only a heading (a styled heading run)."""
     headings = []
     for li in _children(node):
-        inner = _children(li) if isinstance(li, Tag) and li.name == "li" else []
-        if len(inner) != 1 or not isinstance(inner[0], Tag) or inner[0].name not in HEADINGS:
+        inner = _children(li) if not isinstance(li, str) and li.tag == "li" else []
+        if len(inner) != 1 or isinstance(inner[0], str) or inner[0].tag not in HEADINGS:
             return []
         headings.append(inner[0])
     return headings
 
 
-def fragment_blocks(root: Tag, ctx: FragmentContext) -> list[Block]:
+def fragment_blocks(root: HtmlElement, ctx: FragmentContext) -> list[Block]:
     """The blocks of an HTML element; heading levels relative to the shallowest (1)."""
     blocks: list[Block] = []
     for seg in _segments(root, ctx):

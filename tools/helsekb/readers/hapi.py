@@ -11,7 +11,7 @@ import json
 from datetime import date
 from urllib.parse import urlsplit
 
-from bs4 import Tag
+from lxml.html import HtmlElement
 
 from helsekb.model import (
     HOERINGSUTKAST,
@@ -181,17 +181,18 @@ class _ItemReader:
     def notice(self, value: object) -> list[Block]:
         """``data.styrke`` (the strength of a recommendation) as a notice, text only."""
         root = self._parse(value)
-        text = text_of(root) if root else ""
+        text = text_of(root) if root is not None else ""
         self.texts.append(text)
         where = Provenance(self.file, path="data.styrke")
         return [Block(BlockType.NOTICE, [Span(text)], provenance=where)] if text else []
 
-    def _parse(self, value: object) -> Tag | None:
+    def _parse(self, value: object) -> HtmlElement | None:
         html = _html(value)
         if not html:
             return None
-        soup = parse_html(html, self.file)
-        return soup.body or soup
+        document = parse_html(html, self.file)
+        body = document.find("body")
+        return body if body is not None else document
 
     def _unlink_api(self, blocks: list[Block], path: str) -> None:
         """Point API links at their public page, or drop the link and keep the text."""

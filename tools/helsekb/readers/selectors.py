@@ -1,7 +1,8 @@
 """The markup and vocabulary of helsedirektoratet.no and its content API, kept as data.
 
-Selectors are CSS (soupsieve). When the live site changes its front end, this is the
-file to update; the HTML reader falls back to generic extraction when they miss.
+Selectors are CSS (compiled to XPath by cssselect, run by lxml). When the live site changes
+its front end, this is the file to update; the HTML reader falls back to generic extraction
+when they miss.
 """
 
 from __future__ import annotations
