@@ -204,8 +204,9 @@ def test_document_titles_stay_distinct_beyond_the_combinations() -> None:
 
 
 def test_enrichment_on_both_cores_gives_what_one_process_gives(corpus: Path) -> None:
-    """Glossary, topics, role tags, diagnostics and every page: the same from forked workers
-    (a corpus with abbreviations, unexplained capitals, topics and role statements)."""
+    """Law and mention links, glossary, topics, role tags, diagnostics and every page: the
+    same from forked workers (a corpus with law references, mentions of the other document,
+    abbreviations, unexplained capitals, topics and role statements)."""
     from helsekb import catalogue
 
     out = []
@@ -216,5 +217,8 @@ def test_enrichment_on_both_cores_gives_what_one_process_gives(corpus: Path) -> 
         files = pipeline.render_pages(kb, workers=workers)
         out.append((diagnostics, kb.topics, kb.glossary, kb.abbreviations, files))
     assert out[0] == out[1]
-    _, topics, glossary, _, _ = out[0]
+    _, topics, glossary, _, files = out[0]
     assert topics and glossary and any(g.pages for g in glossary)
+    pages = [files[page.path] for page in kb.pages()]
+    assert all("](https://lovdata.no/" in text for text in pages)
+    assert all(re.search(r"\]\((?:\.\./)+[^)]+/index\.md\)", text) for text in pages)

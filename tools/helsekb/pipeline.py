@@ -182,7 +182,8 @@ def _assign_paths(kb: KnowledgeBase) -> None:
 
 def enrich(kb: KnowledgeBase, workers: int = 1) -> list[Diagnostic]:
     """Anchors, reference fields, links, glossary, topics, roles, bibliography, Se også
-    (the per-page work of the glossary, topics and role tagger in ``workers`` processes).
+    (the per-page work of the law and mention links, glossary, topics and role tagger in
+    ``workers`` processes).
 
     Returns what a reader of the convert report should know: unresolved citations,
     ambiguous mentions, unexplained abbreviations (each naming its source file).
@@ -193,8 +194,8 @@ def enrich(kb: KnowledgeBase, workers: int = 1) -> list[Diagnostic]:
     try:
         crosslinks.rewrite_links(kb)
         diagnostics = citations.link_citations(kb)
-        laws.link_laws(kb)
-        diagnostics += crosslinks.link_mentions(kb)
+        linkers = [laws.linker(), crosslinks.mention_linker(kb)]
+        diagnostics += crosslinks.link_pages(kb, linkers, workers)
         diagnostics += glossary.build_glossary(kb, workers)
         topics.find_topics(kb, workers)
         roles.tag_roles(kb, workers)

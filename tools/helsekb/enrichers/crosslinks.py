@@ -8,14 +8,16 @@ link: running an enricher twice changes nothing and a link never nests in a link
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import resources
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
 
+from helsekb import parallel
 from helsekb.model import BlockType, KnowledgeBase, ListItem, Page, Provenance, Span
 from helsekb.readers.clean import safe_href
 from helsekb.report import Diagnostic, Level
@@ -262,26 +264,60 @@ def find_names(text: str, index: dict[str, list[Name]]) -> Iterator[tuple[int, i
             i += 1
 
 
-def link_mentions(kb: KnowledgeBase) -> list[Diagnostic]:
-    """Link the first mention on a page of another document or page of the knowledge base."""
-    index = name_index(kb)
+PageLinker = Callable[[Page], list[Diagnostic]]
+"""Makes links in one page's runs (with ``link_range``); returns what to report."""
+
+
+def link_pages(kb: KnowledgeBase, linkers: list[PageLinker], workers: int = 1) -> list[Diagnostic]:
+    """Run ``linkers`` on every page, in ``workers`` forked processes: each sends back only
+    the runs it changed, which are put in place here, in page order."""
+    pages = list(kb.pages())
     diagnostics: list[Diagnostic] = []
-    for page in kb.pages():
-        done: set[str] = set()
-        reported: set[str] = set()
-        own = page.path.split("/")[0]
-        for run in runs(page):
-            for start, end, name in [] if run.heading else find_names(run.text, index):
-                targets = sorted(t for t in name.targets if t.split("/")[0] != own)
-                if len(targets) > 1 and name.text not in reported:
-                    reported.add(name.text)
-                    message = (
-                        f"mention {name.text!r} is ambiguous ({', '.join(targets)}); not linked"
-                    )
-                    diagnostics.append(
-                        Diagnostic(Level.INFO, page.source_file, message, location(run.provenance))
-                    )
-                elif len(targets) == 1 and targets[0] not in done:
-                    done.add(targets[0])
-                    link_range(run.spans, start, end, targets[0])
+    linked = parallel.fork_map(partial(_link_page, linkers), pages, workers)
+    for page, (changed, found) in zip(pages, linked, strict=True):
+        if changed:
+            page_runs = list(runs(page))
+            for n, spans in changed:
+                page_runs[n].spans[:] = spans
+        diagnostics.extend(found)
+    return diagnostics
+
+
+def _link_page(
+    linkers: list[PageLinker], page: Page
+) -> tuple[list[tuple[int, list[Span]]], list[Diagnostic]]:
+    """The changed runs (number, new spans) and the diagnostics of the linkers on ``page``."""
+    before = [(run, list(run.spans)) for run in runs(page)]
+    diagnostics = [found for link in linkers for found in link(page)]
+    changed = [(n, r.spans) for n, (r, spans) in enumerate(before) if not _same(r.spans, spans)]
+    return changed, diagnostics
+
+
+def _same(now: list[Span], before: list[Span]) -> bool:
+    """The very same span objects (``link_range`` makes new ones where it links)."""
+    return len(now) == len(before) and all(a is b for a, b in zip(now, before, strict=True))
+
+
+def mention_linker(kb: KnowledgeBase) -> PageLinker:
+    """Links the first mention on a page of another document or page of the knowledge base."""
+    return partial(_link_mentions, index=name_index(kb))
+
+
+def _link_mentions(page: Page, index: dict[str, list[Name]]) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    done: set[str] = set()
+    reported: set[str] = set()
+    own = page.path.split("/")[0]
+    for run in runs(page):
+        for start, end, name in [] if run.heading else find_names(run.text, index):
+            targets = sorted(t for t in name.targets if t.split("/")[0] != own)
+            if len(targets) > 1 and name.text not in reported:
+                reported.add(name.text)
+                message = f"mention {name.text!r} is ambiguous ({', '.join(targets)}); not linked"
+                diagnostics.append(
+                    Diagnostic(Level.INFO, page.source_file, message, location(run.provenance))
+                )
+            elif len(targets) == 1 and targets[0] not in done:
+                done.add(targets[0])
+                link_range(run.spans, start, end, targets[0])
     return diagnostics

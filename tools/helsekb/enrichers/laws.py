@@ -9,10 +9,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
-from helsekb.enrichers.crosslinks import DataError, link_range, load_data, require, runs
-from helsekb.model import KnowledgeBase, Page
+from helsekb.enrichers.crosslinks import (
+    DataError,
+    PageLinker,
+    link_range,
+    load_data,
+    require,
+    runs,
+)
+from helsekb.model import Page
 from helsekb.readers.clean import MONTHS
+from helsekb.report import Diagnostic
 
 LOVDATA = "https://lovdata.no"
 _PARAGRAPH = r"§§?\s*(?P<num>\d+(?:-\d+)?[a-z]?)(?!\w)"
@@ -85,14 +94,17 @@ def law_id(href: str) -> str | None:
     return f"{'LOV' if m.group(1) == 'lov' else 'FOR'}-{m.group(2)}" if m else None
 
 
-def link_laws(kb: KnowledgeBase) -> None:
-    """Link legal references on every page (idempotent)."""
-    laws = Laws()
-    for page in kb.pages():
-        for run in runs(page):
-            for start, end, href in [] if run.heading else laws.paragraph_links(run.text):
-                link_range(run.spans, start, end, href)
-        _link_names(page, laws)
+def linker() -> PageLinker:
+    """Links the legal references of one page (idempotent)."""
+    return partial(_link_page, laws=Laws())
+
+
+def _link_page(page: Page, laws: Laws) -> list[Diagnostic]:
+    for run in runs(page):
+        for start, end, href in [] if run.heading else laws.paragraph_links(run.text):
+            link_range(run.spans, start, end, href)
+    _link_names(page, laws)
+    return []
 
 
 def _link_names(page: Page, laws: Laws) -> None:
