@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from helsekb.search.analyse import fold, key, words
@@ -104,9 +104,10 @@ def entry_weights(entry: Entry, tokens: Tokens, avg_len: float) -> dict[str, int
     return {k: max(1, min(4095, round(w * factor * SCALE))) for k, w in weights.items()}
 
 
-def build(entries: list[Entry], tokens: list[Tokens], surface: Iterable[str]) -> Postings:
+def build(entries: list[Entry], tokens: list[Tokens], surface: Mapping[str, str]) -> Postings:
     """Postings for ``entries``; ``tokens[i]`` are entry i's keys (``tokenize``), ``surface``
-    the distinct words of all entries in their order of first use (``surface_words``)."""
+    the distinct words of all entries in their order of first use (``surface_words``), each
+    with its ``key``."""
     lengths = [n for t in tokens if (n := t.text.count(" ") + 1 if t.text else 0)]
     avg_len = max(1.0, sum(lengths) / max(1, len(lengths)))  # of the entries with a text
     by_key: dict[
@@ -137,12 +138,12 @@ def _encode(pairs: array[int]) -> str:
     return "".join(out)
 
 
-def _add_words(postings: Postings, surface: Iterable[str]) -> None:
+def _add_words(postings: Postings, surface: Mapping[str, str]) -> None:
     """Folded surface words whose key differs from them; the first spelling seen wins."""
     index = {k: n for n, k in enumerate(postings.keys)}
     found: dict[str, int] = {}
-    for word in surface:
-        folded, k = fold(word), key(word)
+    for word, k in surface.items():
+        folded = fold(word)
         if folded != k:
             found.setdefault(folded, index[k])
     postings.words = sorted(found, key=js_order)

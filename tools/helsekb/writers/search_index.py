@@ -76,14 +76,15 @@ class Found:
 class Collected:
     targets: list[Target]
     found: list[Found]
-    surface: list[str]
-    """Every word of every entry once, in order of first use (for prefixes and typos)."""
+    surface: dict[str, str]
+    """Every word of every entry once, in order of first use, with its key (for prefixes
+    and typos)."""
 
 
-_Keyed = tuple[list[tuple[Entry, postings.Tokens]], list[str]]
-"""Some entries with their keys, and their distinct words in order."""
-_PageKeys = tuple[list[tuple[str, str]], list[postings.Tokens], list[str]]
-"""A page's heading ids, its entries' keys, and their distinct words in order."""
+_Keyed = tuple[list[tuple[Entry, postings.Tokens]], dict[str, str]]
+"""Some entries with their keys, and their distinct words in order with their keys."""
+_PageKeys = tuple[list[tuple[str, str]], list[postings.Tokens], dict[str, str]]
+"""A page's heading ids, its entries' keys, and their distinct words with their keys."""
 
 
 def collect(kb: KnowledgeBase, files: dict[str, str], workers: int = 1) -> Collected:
@@ -93,13 +94,13 @@ def collect(kb: KnowledgeBase, files: dict[str, str], workers: int = 1) -> Colle
     are worked out in ``workers`` forked processes."""
     pages = [(doc, page) for doc in kb.documents for page in doc.pages]
     per_page = iter(parallel.fork_map(partial(_page_found, files), pages, workers))
-    out = Collected([], [], [])
-    seen: set[str] = set()
+    out = Collected([], [], {})
 
     def add(target: Target, keyed: _Keyed) -> None:
         out.targets.append(target)
         out.found.extend(Found(len(out.targets) - 1, *e) for e in keyed[0])
-        out.surface.extend(w for w in keyed[1] if w not in seen and not seen.add(w))
+        for word, key in keyed[1].items():
+            out.surface.setdefault(word, key)
 
     for d, doc in enumerate(kb.documents):
         target = Target(_html(f"{doc.slug}/index.md"), doc.title, d, status=doc.status)
@@ -121,11 +122,12 @@ def collect(kb: KnowledgeBase, files: dict[str, str], workers: int = 1) -> Colle
 
 
 def _keyed(entries: list[Entry], context: str) -> _Keyed:
-    """The entries with their keys (one context set for all), and their distinct words."""
+    """The entries with their keys (one context set for all), and their distinct words with
+    their keys (stemmed here, in the worker, which has just stemmed them for the entries)."""
     context_keys = frozenset(postings.keys(context))
     keyed = [(e, postings.tokenize(e, context_keys)) for e in entries]
     surface = dict.fromkeys(w for e in entries for w in postings.surface_words(e, context))
-    return keyed, list(surface)
+    return keyed, {word: postings.key(word) for word in surface}
 
 
 def _page_found(files: dict[str, str], doc_page: tuple[Document, Page]) -> _PageKeys:
