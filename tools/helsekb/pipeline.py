@@ -345,7 +345,8 @@ def _write_text(path: Path, content: str) -> None:
 def _log_changes(kb: KnowledgeBase, out: Path) -> list[dict[str, Any]]:
     """Compare with the previous conversion in ``out``; mark the pages that changed."""
     snapshot, log = history.load(out)
-    log = history.update(snapshot, log, export.kb_data(kb), history.today())
+    if snapshot is not None:  # else nothing to compare with (and kb_data is not cheap)
+        log = history.update(snapshot, log, export.kb_data(kb), history.today())
     history.mark_changed(kb, log)
     return log
 
