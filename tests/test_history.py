@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helsekb import history, pipeline
-from helsekb.writers import frontmatter
+from helsekb import catalogue, history, pipeline
+from helsekb.writers import export, frontmatter
 from tests.conftest import SOURCES
 
 FASTLEGEN = "utmattelse--fastlegen-bor-igangsette-og-koordinere-tiltak.txt"
@@ -73,6 +73,24 @@ def test_changed_page_carries_the_badge_date(edited: tuple[Path, Path]) -> None:
             "2026-09-22"
         )
     }
+
+
+def test_kb_json_of_a_second_conversion_is_the_models_with_the_changed_date(
+    edited: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kb.json's data is made once, for the comparison, before the changed dates are set:
+    written, it must still be what the model gives afresh, dates included."""
+    src, out = edited
+    data = json.loads((out / "kb.json").read_text(encoding="utf-8"))
+    dates = {p["id"]: p["changed"] for d in data["documents"] for p in d["pages"]}
+    assert set(dates.values()) == {None, "2026-09-22"}
+    assert sum(v is not None for v in dates.values()) == 1
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY2)
+    sources, _ = pipeline.read_all(catalogue.load(src)[0])
+    kb = pipeline.assemble(sources)
+    pipeline.enrich(kb)
+    history.mark_changed(kb, json.loads((out / history.LOG).read_text(encoding="utf-8")))
+    assert (out / "kb.json").read_text(encoding="utf-8") == export.render_kb(kb)
 
 
 def test_feed_has_one_entry_for_the_change(edited: tuple[Path, Path]) -> None:
