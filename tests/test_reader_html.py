@@ -226,6 +226,22 @@ def test_hidden_collapsible_content_is_read() -> None:
     ]
 
 
+def test_a_nested_collapsibles_heading_moves_first_and_no_text_is_lost() -> None:
+    html = (
+        "<main id='main'><h1>Side</h1><div class='b-recommendation__text'><p>Tekst.</p></div>"
+        "<div class='b-collapsible'><h2 class='b-collapsible__heading'>Praktisk</h2>"
+        "<div class='b-collapsible'>Før overskriften. <h3 class='b-collapsible__heading'>Indre"
+        "</h3>Rett etter overskriften. <p>Avsnitt.</p></div></div></main>"
+    )
+    page = read(COVID, html.encode()).pages[0]
+    praktisk = next(s for s in page.sections if s.kind is SectionKind.PRAKTISK)
+    assert [b.text for b in praktisk.blocks] == [
+        "Indre",
+        "Før overskriften. Rett etter overskriften.",
+        "Avsnitt.",
+    ]
+
+
 def test_links_are_kept_with_their_hrefs() -> None:
     spans = all_spans(read(FASTLEGEN))
     law = Span("helsepersonelloven § 10a", "https://lovdata.no/lov/1999-07-02-64/§10a")

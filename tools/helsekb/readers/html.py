@@ -197,12 +197,17 @@ def _collapsibles(document: HtmlElement) -> list[tuple[HtmlElement, str]]:
         if heading is None:
             continue
         if any(parent in seen for parent in element.iterancestors()):
-            detach(heading).tail, element.text = element.text, None
-            element.insert(0, heading)
+            _move_to_start(detach(heading), element)
         else:
             found.append((element, text_of(detach(heading))))
         seen.add(element)
     return found
+
+
+def _move_to_start(element: HtmlElement, parent: HtmlElement) -> None:
+    """Put a detached ``element`` first in ``parent``, before its text too."""
+    element.tail, parent.text = parent.text, None
+    parent.insert(0, element)
 
 
 def _own_heading(collapsible: HtmlElement) -> HtmlElement | None:
