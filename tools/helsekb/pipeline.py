@@ -222,19 +222,15 @@ def render(kb: KnowledgeBase, log: list[dict[str, Any]] | None = None) -> dict[s
 
 
 def render_pages(
-    kb: KnowledgeBase,
-    log: list[dict[str, Any]] | None = None,
-    workers: int = 1,
-    data: dict[str, Any] | None = None,
+    kb: KnowledgeBase, log: list[dict[str, Any]] | None = None, workers: int = 1
 ) -> dict[str, str]:
-    """The Markdown pages, kb.json (from ``data`` when given) and the navigation (everything
-    but the search index).
+    """The Markdown pages, kb.json and the navigation (everything but the search index).
 
     The parts (kb.json, the views, the role views, each document's pages) are rendered in
     ``workers`` forked processes, and merged in a fixed order."""
     site_url = os.environ.get(SITE_URL_ENV, "")
     jobs: list[Callable[[], dict[str, str]]] = [
-        lambda: {"index.md": pages.render_home(kb), "kb.json": export.render_kb(kb, data)},
+        lambda: {"index.md": pages.render_home(kb), "kb.json": export.render_kb(kb)},
         lambda: history.render(log or [], site_url),
         lambda: views.render_views(kb),
         *roleviews.role_view_parts(kb),
@@ -346,22 +342,13 @@ def _write_text(path: Path, content: str) -> None:
             stream.write(content[start : start + _WRITE_CHUNK])
 
 
-def _log_changes(
-    kb: KnowledgeBase, out: Path
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """Compare with the previous conversion in ``out``; mark the pages that changed.
-
-    Returns the change log and, when there was something to compare with, ``kb.json``'s
-    data (made for the comparison; kept so that it is not made twice)."""
+def _log_changes(kb: KnowledgeBase, out: Path) -> list[dict[str, Any]]:
+    """Compare with the previous conversion in ``out``; mark the pages that changed."""
     snapshot, log = history.load(out)
-    if snapshot is None:  # nothing to compare with (and kb_data is not cheap)
-        history.mark_changed(kb, log)
-        return log, None
-    data = export.kb_data(kb)
-    log = history.update(snapshot, log, data, history.today())
+    if snapshot is not None:  # else nothing to compare with (and kb_data is not cheap)
+        log = history.update(snapshot, log, export.kb_data(kb), history.today())
     history.mark_changed(kb, log)
-    export.refresh_changed(data, kb)
-    return log, data
+    return log
 
 
 def convert(
@@ -405,9 +392,9 @@ def convert(
     with stages.stage("enrich"):
         kb = assemble(sources)
         _attach(run, enrich(kb, workers))
-        log, data = _log_changes(kb, out)
+        log = _log_changes(kb, out)
     with stages.stage("markdown"):
-        files = render_pages(kb, log, workers, data)
+        files = render_pages(kb, log, workers)
     with stages.stage("search index"):
         files.update(search_index.render_index(kb, files, workers))
     with stages.stage("fidelity"):

@@ -161,18 +161,9 @@ def _document(doc: Document, why: roles.Index) -> dict[str, Any]:
     }
 
 
-def render_kb(kb: KnowledgeBase, data: dict[str, Any] | None = None) -> str:
-    """``kb.json``; ``data`` is ``kb_data(kb)`` when the caller has it already."""
-    data = kb_data(kb) if data is None else data
+def render_kb(kb: KnowledgeBase) -> str:
+    data = kb_data(kb)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"  # C encoder
-
-
-def refresh_changed(data: dict[str, Any], kb: KnowledgeBase) -> None:
-    """Each page's ``changed`` date in ``data`` as the model has it now (it is set after
-    the change log's comparison, which needs the data first)."""
-    for doc_data, doc in zip(data["documents"], kb.documents, strict=True):
-        for page_data, page in zip(doc_data["pages"], doc.pages, strict=True):
-            page_data["changed"] = _iso(page.changed)
 
 
 def kb_data(kb: KnowledgeBase) -> dict[str, Any]:
