@@ -61,9 +61,9 @@ class _LineTreeBuilder:
     The HTML is fed line by line: libxml2 reports a start tag as soon as the line holding
     its ``>`` has been fed. As a target (no tree of libxml2's own) the parser has no depth
     limit, so 10,000 nested elements lose nothing; comments, processing instructions and
-    the doctype are dropped. Broken markup is tolerated as bs4 tolerated it: elements left
-    open are closed at the end, the root stays open for text after ``</html>``, and a name
-    lxml refuses becomes a ``div`` (its text kept).
+    the doctype are dropped. Broken markup loses no text: elements left open are closed at
+    the end, the root stays open for text after ``</html>`` (libxml2 opens a new one), and a
+    name lxml refuses becomes a ``div``.
     """
 
     def __init__(self) -> None:
