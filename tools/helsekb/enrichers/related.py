@@ -47,11 +47,20 @@ class Scores:
         if a == b:
             return
         for x, y in ((a, b), (b, a)):
-            score = self.by_page.setdefault(x, {}).setdefault(y, Score())
-            labels = {"topic": score.topics, "reference": score.references}.get(kind, score.reasons)
+            by_other = self.by_page.setdefault(x, {})
+            score = by_other.get(y)
+            if score is None:  # not setdefault(y, Score()): that builds a Score every call
+                score = by_other[y] = Score()
+            labels = self._labels(score, kind)
             if reason not in labels:
                 score.points += points
                 labels.append(reason)
+
+    @staticmethod
+    def _labels(score: Score, kind: str) -> list[str]:
+        if kind == "topic":
+            return score.topics
+        return score.references if kind == "reference" else score.reasons
 
 
 def relate(kb: KnowledgeBase) -> None:
