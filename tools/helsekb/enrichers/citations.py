@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from helsekb.enrichers.crosslinks import link_range, location, runs
 from helsekb.enrichers.references import YEAR
@@ -49,10 +50,13 @@ class Found:
         return [[key(text)], [key(s) for s in surnames]]
 
 
+@lru_cache(maxsize=1 << 14)
 def key(name: str) -> str:
-    """A name for comparison: no accents, case or dash variants."""
+    """A name for comparison: no accents, case or dash variants (remembered: the same
+    authors and titles come back on page after page)."""
     text = unicodedata.normalize("NFKD", name.replace("‐", "-").replace("–", "-"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(text.casefold().split())
 
 
