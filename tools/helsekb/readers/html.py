@@ -7,6 +7,7 @@ blocks. Where the structure is missing, the main content is found generically, w
 
 from __future__ import annotations
 
+import copy
 import re
 from functools import lru_cache
 from pathlib import PurePosixPath
@@ -65,12 +66,12 @@ def _read(document: HtmlElement, entry: SourceEntry) -> ReadResult:
     """Metadata and chrome first (they live outside the main content), then the content."""
     _check_charset(document, entry.name)
     ctx = FragmentContext(entry.name, base_url=entry.url or _page_url(document))
+    main_text = _main_text(copy.deepcopy(document))
     crumbs = _breadcrumbs(document, ctx)
     collapsibles = _collapsibles(document)
     boilerplate = _strip_chrome(document)
     sanitise(document)
     root, structured = _main_root(document)
-    main_text = plain_text(root)
     if not main_text:
         raise ReaderError(entry.name, "no main content found")
     diagnostics = [] if structured else [Diagnostic(Level.WARNING, entry.name, FALLBACK)]
@@ -82,6 +83,16 @@ def _read(document: HtmlElement, entry: SourceEntry) -> ReadResult:
     return ReadResult(
         page.document, [page], main_text, boilerplate=boilerplate, diagnostics=diagnostics
     )
+
+
+def _main_text(document: HtmlElement) -> str:
+    """The main content's text, from a copy that only lost the chrome and the elements that
+    never show text: the fidelity check holds the structured reading to it, so nothing the
+    reading moves or takes apart (collapsibles, their headings, the page meta) can lose a
+    sentence unnoticed."""
+    _strip_chrome(document)
+    sanitise(document)
+    return plain_text(_main_root(document)[0])
 
 
 @lru_cache(maxsize=64)
