@@ -262,10 +262,12 @@ def check_fidelity(
     kb: KnowledgeBase,
     files: dict[str, str],
     known: dict[str, str] | None = None,
+    workers: int = 1,
 ) -> dict[str, str]:
     """Record sentences kept per source; a lost sentence or leaked chrome is an error.
 
-    Every page is rendered once (a document's index serves all its sources), in parallel;
+    Every page is rendered once (a document's index serves all its sources), in ``workers``
+    processes;
     a page whose Markdown is unchanged since the last run takes its text from ``known``
     (``fidelity.page_key`` -> text). Returns the texts of this run's pages, so keyed."""
     doc_of = {p.path: d for d in kb.documents for p in d.pages}
@@ -281,7 +283,6 @@ def check_fidelity(
     keys = {path: fidelity.page_key(files[path]) for path in unique}
     known = known or {}
     todo = [path for path in unique if keys[path] not in known]
-    workers = _workers()
     rendered = parallel.fork_map(fidelity.page_text, [files[p] for p in todo], workers)
     texts = {keys[path]: known[keys[path]] for path in unique if keys[path] in known}
     texts.update((keys[path], text) for path, text in zip(todo, rendered, strict=True))
@@ -398,7 +399,8 @@ def convert(
     with stages.stage("search index"):
         files.update(search_index.render_index(kb, files, workers))
     with stages.stage("fidelity"):
-        texts = check_fidelity(sources, kb, files, cached.cache.page_texts() if cached else None)
+        known = cached.cache.page_texts() if cached else None
+        texts = check_fidelity(sources, kb, files, known, workers)
     if not run.failed:
         with stages.stage("write"):
             write(files, out)

@@ -5,9 +5,9 @@ reads them with an address-space limit, pickles their outcomes into a pipe and e
 ``os._exit``. The parent multiplexes the pipes, kills a child that passes its deadline, and
 hands the results back in source order. A batch is up to ``BATCH`` small text sources (a
 fork costs about as much as reading one), fewer when there are few sources, so that every
-worker gets some; a PDF or a large file goes alone. If a batch's
-child dies or runs out of time, each of its sources is read again alone, so the error
-names the one file that caused it and the others still convert.
+worker gets some; a PDF or a large file goes alone. If a batch's child dies or runs out of
+time, each of its sources is read again alone, so the error names the one file that caused
+it and the others still convert.
 """
 
 from __future__ import annotations

@@ -29,6 +29,12 @@ class Score:
     topics: list[str] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
 
+    def labels_of(self, kind: str) -> list[str]:
+        """The list a credit of ``kind`` ("topic", "reference", else a reason) goes to."""
+        if kind == "topic":
+            return self.topics
+        return self.references if kind == "reference" else self.reasons
+
     def labels(self) -> list[str]:
         out = list(self.reasons)
         if self.references:
@@ -51,16 +57,10 @@ class Scores:
             score = by_other.get(y)
             if score is None:  # not setdefault(y, Score()): that builds a Score every call
                 score = by_other[y] = Score()
-            labels = self._labels(score, kind)
+            labels = score.labels_of(kind)
             if reason not in labels:
                 score.points += points
                 labels.append(reason)
-
-    @staticmethod
-    def _labels(score: Score, kind: str) -> list[str]:
-        if kind == "topic":
-            return score.topics
-        return score.references if kind == "reference" else score.reasons
 
 
 def relate(kb: KnowledgeBase) -> None:

@@ -110,9 +110,8 @@ def build(entries: list[Entry], tokens: list[Tokens], surface: Mapping[str, str]
     with its ``key``."""
     lengths = [n for t in tokens if (n := t.text.count(" ") + 1 if t.text else 0)]
     avg_len = max(1.0, sum(lengths) / max(1, len(lengths)))  # of the entries with a text
-    by_key: dict[
-        str, array[int]
-    ] = {}  # (entry, weight) pairs, flat: a list of tuples was 8× larger
+    # (entry, weight) pairs, flat: a list of tuples was 8× larger
+    by_key: dict[str, array[int]] = {}
     for n, (entry, entry_tokens) in enumerate(zip(entries, tokens, strict=True)):
         for k, w in entry_weights(entry, entry_tokens, avg_len).items():
             pairs = by_key.get(k)

@@ -162,8 +162,7 @@ def _document(doc: Document, why: roles.Index) -> dict[str, Any]:
 
 
 def render_kb(kb: KnowledgeBase) -> str:
-    data = kb_data(kb)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"  # C encoder
+    return json.dumps(kb_data(kb), ensure_ascii=False, separators=(",", ":")) + "\n"  # C encoder
 
 
 def kb_data(kb: KnowledgeBase) -> dict[str, Any]:
