@@ -281,3 +281,24 @@ def test_navigation_carries_no_indentation(built: BuiltSite, doc_pages: list[Doc
     titles = [" ".join(a.text_content().split()) for a in primary.iter("a")]
     assert "Forside" in titles and len(titles) > 10
     assert all(a.get("href") for a in primary.iter("a"))
+
+
+def test_navigation_fast_path_gives_materials_own_pages(
+    kb_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """overrides/partials/nav-item.html (Material's, with a fast path for pruned items) builds
+    the very pages that Material's own template builds: drafts' status markers included."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    stock = tmp_path / "stock"
+    shutil.copytree(ROOT / "overrides", stock / "overrides")
+    (stock / "overrides" / "partials" / "nav-item.html").unlink()
+    (stock / "mkdocs.yml").symlink_to(ROOT / "mkdocs.yml")
+    (stock / "docs").symlink_to((kb_project / "docs").resolve())
+    build_site(kb_project, tmp_path / "ours")
+    build_site(stock, tmp_path / "theirs")
+    ours, theirs = _tree(tmp_path / "ours"), _tree(tmp_path / "theirs")
+    assert ours.keys() == theirs.keys()
+    assert [k for k in ours if ours[k] != theirs[k]] == []
+    pages = [v.decode() for k, v in ours.items() if k.endswith(".html")]
+    assert sum("md-nav__item--pruned" in p for p in pages) > len(pages) / 2
+    assert any('class="md-status md-status--høringsutkast"' in p for p in pages)
