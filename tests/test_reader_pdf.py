@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,7 +15,7 @@ from helsekb.model import Block, BlockType, ListItem, Page
 from helsekb.readers import ReaderError, ReadResult, SourceEntry
 from helsekb.readers.clean import clean_inline, sentences
 from helsekb.readers.pdf import read_pdf
-from helsekb.readers.pdf_layout import MAX_PAGES, join_text
+from helsekb.readers.pdf_layout import MAX_PAGES, join_text, page_chars
 from tests.conftest import FIXTURES, SOURCES
 from tests.fixtures.pdf.minipdf import Encryption, build, show
 
@@ -389,3 +391,21 @@ def test_without_title_block_or_headings_the_file_name_is_the_title() -> None:
     assert [d.message for d in res.diagnostics] == [
         "no title block; the title is taken from the file name"
     ]
+
+
+@pytest.mark.parametrize("source", ["oslo", "shifted-mediabox"])
+def test_page_chars_are_pdfplumbers_chars_less_the_colours(source: str) -> None:
+    """The reader's characters carry pdfplumber's values for every key they have, in
+    pdfplumber's order: its words and lines come out as from ``page.chars``."""
+    if source == "oslo":
+        data = (SOURCES / NAME).read_bytes()
+    else:  # a MediaBox that does not start at (0, 0) shifts every coordinate
+        data = build([show(72, 700, "Forskjøvet side."), show(72, 680, "To linjer.")])
+        data = data.replace(b"/MediaBox [0 0 595 842]", b"/MediaBox [9 7 595 842]")
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert source == "oslo" or pdf.pages[0].mediabox[:2] == (9, -7)  # y from the top
+        for page in pdf.pages:
+            ours, theirs = page_chars(page), page.chars
+            assert theirs and len(ours) == len(theirs)
+            pairs = zip(ours, theirs, strict=True)
+            assert ours == [{key: c[key] for key in mine} for mine, c in pairs]

@@ -33,10 +33,12 @@ from helsekb.readers.base import MAX_LIST_DEPTH, ReaderError, ReadResult, Source
 from helsekb.readers.clean import clean_inline
 from helsekb.readers.pdf_layout import (
     MAX_PAGES,
+    Chars,
     Line,
     Unit,
     join_lines,
     open_pdf,
+    page_chars,
     strip_furniture,
     text_lines,
     word_lines,
@@ -51,6 +53,8 @@ _TOC_TAIL = re.compile(r"(\s*\.{2,}|\s*…)*\s*\d*$")
 _INDENT_TOLERANCE = 3.0
 _UNMAPPED = re.compile(r"\(cid:\d+\)")
 """How pdfminer writes a glyph its font gives no Unicode for."""
+Extract = Callable[[PdfPage, Chars], list[Line]]
+"""A page's lines from it and its characters: ``word_lines`` or ``text_lines``."""
 _MIN_WIDTH = 0.05
 """Narrowest plausible average glyph, in font sizes (text is about 0.5)."""
 
@@ -69,6 +73,8 @@ class _Reader:
     entry: SourceEntry
     pdf: pdfplumber.PDF
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    chars: list[Chars] = field(default_factory=list)
+    """Each page's characters (``page_chars``), made once for both line extractions."""
 
     def read(self) -> ReadResult:
         lines = self._lines(word_lines, report=True)
@@ -90,9 +96,12 @@ class _Reader:
             diagnostics=self.diagnostics,
         )
 
-    def _lines(self, extract: Callable[[PdfPage], list[Line]], *, report: bool) -> list[Line]:
+    def _lines(self, extract: Extract, *, report: bool) -> list[Line]:
         """All lines of the document in reading order, page furniture removed."""
-        pages = [(extract(p), float(p.height)) for p in self.pdf.pages]
+        if not self.chars:
+            self.chars = [page_chars(p) for p in self.pdf.pages]
+        pdf_pages = zip(self.pdf.pages, self.chars, strict=True)
+        pages = [(extract(p, chars), float(p.height)) for p, chars in pdf_pages]
         if not any(lines for lines, _ in pages):
             raise ReaderError(self.entry.name, "no text layer (scanned?)")
         if report:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.ascii85 import ascii85decode, asciihexdecode
+from pdfminer.layout import LTChar, LTContainer
 from pdfminer.lzw import LZWDecoder
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdftypes import (
@@ -28,6 +30,8 @@ from pdfminer.pdftypes import (
     resolve1,
 )
 from pdfminer.psexceptions import PSException
+from pdfplumber.page import fix_fontname_bytes
+from pdfplumber.utils import chars_to_textmap, extract_words
 
 from helsekb.readers.base import ReaderError
 from helsekb.readers.clean import MAX_SOURCE_BYTES, clean_inline
@@ -190,15 +194,61 @@ def _bounded(chunks: Iterator[bytes]) -> bytes:
     return bytes(out)
 
 
-def word_lines(page: pdfplumber.page.Page) -> list[Line]:
+Chars = list[dict[str, Any]]
+
+
+def page_chars(page: pdfplumber.page.Page) -> Chars:
+    """The page's characters as pdfplumber's ``page.chars`` gives them, less the colours.
+
+    pdfplumber builds every object's dictionary by resolving each of its attributes and
+    its colour spaces, which was over half of the reading time; these are made straight
+    from pdfminer's characters (``page.layout``) with pdfplumber's arithmetic, and only
+    pdfplumber's word and line functions and this module read them.
+    """
+    height, doctop = page.height, page.initial_doctop
+    x_shift, y_shift = page.mediabox[:2]
+    norm = page.pdf.unicode_norm
+    chars: Chars = []
+    for obj in _layout_chars(page.layout):
+        text = obj.get_text()
+        fontname = obj.fontname
+        if isinstance(fontname, bytes):
+            fontname = fix_fontname_bytes(fontname)
+        top = (height - obj.y1) + y_shift
+        chars.append(
+            {
+                "text": text if norm is None else unicodedata.normalize(norm, text),
+                "fontname": fontname, "size": obj.size, "upright": obj.upright,
+                "x0": obj.x0 + x_shift, "x1": obj.x1 + x_shift, "y0": obj.y0, "y1": obj.y1,
+                "top": top, "bottom": (height - obj.y0) + y_shift, "doctop": doctop + top,
+                "width": obj.width, "height": obj.height, "adv": obj.adv, "matrix": obj.matrix,
+                "object_type": "char", "page_number": page.page_number,
+            }
+        )  # fmt: skip
+    return chars
+
+
+def _layout_chars(container: LTContainer) -> Iterator[LTChar]:
+    """The characters of a layout, in pdfplumber's order (figures' contents in place)."""
+    for obj in container:
+        if isinstance(obj, LTChar):
+            yield obj
+        elif isinstance(obj, LTContainer):
+            yield from _layout_chars(obj)
+
+
+def word_lines(page: pdfplumber.page.Page, chars: Chars) -> list[Line]:
     """The page's lines, from pdfplumber's words with their font name and size."""
-    groups = _cluster(page.extract_words(extra_attrs=["fontname", "size"]))
+    groups = _cluster(extract_words(chars, extra_attrs=["fontname", "size"]))
     return _lines(page.page_number, [(_joined(g), g) for g in groups])
 
 
-def text_lines(page: pdfplumber.page.Page) -> list[Line]:
+def text_lines(page: pdfplumber.page.Page, chars: Chars) -> list[Line]:
     """The page's lines as pdfplumber's own text extraction groups them (for main_text)."""
-    found = page.extract_text_lines(return_chars=True)
+    textmap = chars_to_textmap(
+        chars, layout_bbox=page.bbox, layout_width=page.width, layout_height=page.height
+    )
+    found = textmap.extract_text_lines(strip=True, return_chars=True)
     groups = [(tl["text"], [c for c in tl["chars"] if c["text"].strip()]) for tl in found]
     return _lines(page.page_number, groups)
 
