@@ -154,14 +154,27 @@ def test_a_failed_batch_reads_each_source_again_alone(
     assert all(len(o.pages) == 1 for e, o in out if e.name != "c5.txt")
 
 
-def test_small_text_sources_share_a_child_and_pdfs_do_not(tmp_path: Path) -> None:
+def test_small_sources_share_a_child_a_pdf_for_several_and_large_ones_go_alone(
+    tmp_path: Path,
+) -> None:
     entries = _copies(tmp_path, workers.BATCH + 8)
-    pdf = SourceEntry(tmp_path / "x.pdf", "pdf", "x.pdf")
-    (tmp_path / "x.pdf").write_bytes(b"%PDF-1.4")
-    queue = workers.deque((n, e, False) for n, e in enumerate([*entries[:3], pdf, *entries[3:]]))
-    sizes = []
+    small, large = (
+        SourceEntry(tmp_path / "s.pdf", "pdf", "s.pdf"),
+        SourceEntry(tmp_path / "l.pdf", "pdf", "l.pdf"),
+    )
+    (tmp_path / "s.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "l.pdf").write_bytes(b"%PDF-1.4" + b" " * workers.PDF_BYTES)
+    order = [*entries[:3], large, small, *entries[3:]]
+    queue = workers.deque((n, e, False) for n, e in enumerate(order))
+    batches = []
     while queue:
-        sizes.append(len(workers._take_batch(queue)))
-    assert sizes == [3, 1, workers.BATCH, 5]
+        batches.append([e.name for _, e in workers._take_batch(queue)])
+    shared = workers.BATCH - workers.PDF_WEIGHT  # text sources beside the small PDF
+    assert [len(b) for b in batches] == [3, 1, 1 + shared, len(entries) - 3 - shared]
+    assert batches[1] == ["l.pdf"] and batches[2][0] == "s.pdf"
+    pdfs = [SourceEntry(tmp_path / "s.pdf", "pdf", f"s{n}.pdf") for n in range(20)]
+    queue = workers.deque((n, e, False) for n, e in enumerate(pdfs))
+    assert len(workers._take_batch(queue)) == workers.BATCH // workers.PDF_WEIGHT
+    assert len(workers._take_batch(queue, 4)) == 1, "fewer sources: a PDF alone"
     queue = workers.deque((n, e, False) for n, e in enumerate(entries[:10]))
     assert len(workers._take_batch(queue, 4)) == 4, "fewer sources: smaller batches"

@@ -5,9 +5,9 @@ reads them with an address-space limit, pickles their outcomes into a pipe and e
 ``os._exit``. The parent multiplexes the pipes, kills a child that passes its deadline, and
 hands the results back in source order. A batch is up to ``BATCH`` small text sources (a
 fork costs about as much as reading one), fewer when there are few sources, so that every
-worker gets some; a PDF or a large file goes alone. If a batch's child dies or runs out of
-time, each of its sources is read again alone, so the error names the one file that caused
-it and the others still convert.
+worker gets some; a small PDF counts as ``PDF_WEIGHT`` of them, a large file goes alone.
+If a batch's child dies or runs out of time, each of its sources is read again alone, so
+the error names the one file that caused it and the others still convert.
 """
 
 from __future__ import annotations
@@ -33,7 +33,12 @@ _PR_SET_PDEATHSIG = 1
 _CHUNK = 1 << 20
 BATCH = 64
 BATCH_BYTES = 512 * 1024
-"""A source this large (or a PDF) is read alone; smaller ones share a child."""
+"""A text source this large is read alone; smaller ones share a child."""
+PDF_BYTES = 256 * 1024
+"""A PDF this large is read alone; smaller ones share a child too (its fork cost a fifth of
+reading a benchmark PDF)."""
+PDF_WEIGHT = 8
+"""A small PDF's share of a batch, in small text sources (it takes some 20 times longer)."""
 
 
 @dataclass(slots=True)
@@ -194,25 +199,30 @@ def _kill(pid: int) -> None:
 def _take_batch(
     queue: deque[tuple[int, SourceEntry, bool]], size: int = BATCH
 ) -> list[tuple[int, SourceEntry]]:
-    """The next source, and the small text sources after it (up to ``size``), to read together."""
+    """The next source, and the small sources after it (``size`` text sources' worth), to
+    read together."""
     index, entry, alone = queue.popleft()
     batch = [(index, entry)]
-    if alone or not _small(entry):
+    weight = _weight(entry)
+    if alone or not weight:
         return batch
-    while queue and len(batch) < size and not queue[0][2] and _small(queue[0][1]):
+    while queue and not queue[0][2] and 0 < _weight(queue[0][1]) <= size - weight:
         index, entry, _ = queue.popleft()
         batch.append((index, entry))
+        weight += _weight(entry)
     return batch
 
 
-def _small(entry: SourceEntry) -> bool:
-    """A text source small enough to share a child (a PDF never: it can be slow and big)."""
-    if entry.format == "pdf" or entry.path.suffix.lower() == ".pdf":
-        return False
+def _weight(entry: SourceEntry) -> int:
+    """A source's share of a batch in small text sources; 0 for one read alone (large)."""
+    pdf = entry.format == "pdf" or entry.path.suffix.lower() == ".pdf"
     try:
-        return entry.path.stat().st_size <= BATCH_BYTES
+        size = entry.path.stat().st_size
     except OSError:
-        return True  # prepare() reports it, unforked
+        return 1  # prepare() reports it, unforked
+    if pdf:
+        return PDF_WEIGHT if size <= PDF_BYTES else 0
+    return 1 if size <= BATCH_BYTES else 0
 
 
 def _child(entries: list[SourceEntry], limits: Limits, wfd: int, parent: int) -> NoReturn:
