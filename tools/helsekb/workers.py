@@ -4,7 +4,7 @@ The parent forks a child per batch of sources (at most ``workers`` at a time); t
 reads them with an address-space limit, pickles their outcomes into a pipe and exits with
 ``os._exit``. The parent multiplexes the pipes, kills a child that passes its deadline, and
 hands the results back in source order. A batch is up to ``BATCH`` small text sources (a
-fork costs about as much as reading one), fewer when there are few sources, so that every
+fork costs as much as reading a dozen), fewer when there are few sources, so that every
 worker gets some; a small PDF counts as ``PDF_WEIGHT`` of them, a large file goes alone.
 If a batch's child dies or runs out of time, each of its sources is read again alone, so
 the error names the one file that caused it and the others still convert.
@@ -31,7 +31,7 @@ from helsekb.readers import ReaderError, ReadResult, SourceEntry
 Outcome = ReadResult | ReaderError
 _PR_SET_PDEATHSIG = 1
 _CHUNK = 1 << 20
-BATCH = 64
+BATCH = 128
 BATCH_BYTES = 512 * 1024
 """A text source this large is read alone; smaller ones share a child."""
 PDF_BYTES = 256 * 1024
