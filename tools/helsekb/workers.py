@@ -203,13 +203,13 @@ def _take_batch(
     read together."""
     index, entry, alone = queue.popleft()
     batch = [(index, entry)]
-    weight = _weight(entry)
-    if alone or not weight:
+    total = _weight(entry)
+    if alone or not total:
         return batch
-    while queue and not queue[0][2] and 0 < _weight(queue[0][1]) <= size - weight:
+    while queue and not queue[0][2] and 0 < (weight := _weight(queue[0][1])) <= size - total:
         index, entry, _ = queue.popleft()
         batch.append((index, entry))
-        weight += _weight(entry)
+        total += weight
     return batch
 
 
