@@ -267,9 +267,8 @@ def check_fidelity(
     """Record sentences kept per source; a lost sentence or leaked chrome is an error.
 
     Every page is rendered once (a document's index serves all its sources), in ``workers``
-    processes;
-    a page whose Markdown is unchanged since the last run takes its text from ``known``
-    (``fidelity.page_key`` -> text). Returns the texts of this run's pages, so keyed."""
+    processes; a page whose Markdown is unchanged since the last run takes its text from
+    ``known`` (``fidelity.page_key`` -> text). Returns the texts of this run's pages, so keyed."""
     doc_of = {p.path: d for d in kb.documents for p in d.pages}
     intro_of = {id(s): d for d in kb.documents for s in d.intro}
     written: list[list[str]] = []

@@ -76,7 +76,7 @@ class _LineTreeBuilder:
         try:
             element = self.builder.start(tag, attrib)
         except ValueError:  # a name lxml refuses (broken markup): a neutral block element
-            element = self.builder.start(_valid(tag, "div"), _valid_attributes(attrib))
+            element = self.builder.start(_valid(tag), _valid_attributes(attrib))
         element.sourceline = self.line
         self.open.append(element.tag)
         self.empty = False
@@ -106,8 +106,8 @@ def _accepted(tag: str, attrib: dict[str, str] | None = None) -> bool:
     return True
 
 
-def _valid(tag: str, fallback: str) -> str:
-    return tag if _accepted(tag) else fallback
+def _valid(tag: str) -> str:
+    return tag if _accepted(tag) else "div"
 
 
 def _valid_attributes(attrib: dict[str, str]) -> dict[str, str]:
