@@ -6,13 +6,14 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from helsekb import __version__, pipeline
+from helsekb import __version__, fsutil, pipeline
 from helsekb.benchmark import register as add_bench_command
 from helsekb.cache import CACHE_ENV, DEFAULT_DIR, Cache
 from helsekb.fetch.cli import register as add_fetch_command
@@ -49,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     conv = _command(sub, "convert", "Convert the sources into Markdown and kb.json in docs/.")
     conv.set_defaults(func=cmd_convert)
-    build = _command(sub, "build", "Convert, then build the site with 'mkdocs build --strict'.")
+    build = _command(sub, "build", "Convert and build the site with 'mkdocs build --strict'.")
     build.add_argument(
         "--site-dir", type=Path, default=Path("site"), help="output (default: site/)"
     )
@@ -129,14 +130,18 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return code
 
 
-def _convert(args: argparse.Namespace, stages: Stages) -> int:
+def _convert(
+    args: argparse.Namespace, stages: Stages, alongside: pipeline.Alongside | None = None
+) -> int:
     console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
     if not args.sources.is_dir():
         console.print(f"{args.sources}: error: sources directory not found")
         return 2
     cache = Cache(None) if args.no_cache else Cache(args.cache) if args.cache else Cache.default()
     with _progress(args.quiet) as progress:
-        run = pipeline.convert(args.sources, args.out, progress, cache=cache, stages=stages)
+        run = pipeline.convert(
+            args.sources, args.out, progress, cache=cache, stages=stages, alongside=alongside
+        )
     print_report(run, console, quiet=args.quiet)
     return 1 if run.failed else 0
 
@@ -190,22 +195,44 @@ def _table(run: RunReport) -> Table:
 
 def cmd_build(args: argparse.Namespace) -> int:
     stages = Stages()
-    code = _convert(args, stages) or _build(args, stages)
+    code = _build(args, stages)
     if args.timings:
         stages.write(args.timings)
     return code
 
 
 def _build(args: argparse.Namespace, stages: Stages) -> int:
-    from helsekb.site import BuildError, build_site
+    """Convert, and build the site into a staging directory swapped in at the end.
 
-    try:
-        with stages.stage("site"):
-            build_site(Path.cwd(), args.site_dir, site_url=args.site_url, zip_path=args.zip)
-    except BuildError as exc:
-        Console().print(f"site build failed: {exc}", markup=False)
-        return 1
-    return 0
+    Where it can, the site is built from the staged conversion while another process checks
+    the conversion's fidelity (MkDocs uses one core; the check takes the other); otherwise,
+    after the conversion. Either way nothing is swapped in unless the conversion passed."""
+    from helsekb.site import BuildError, builds_from, render_site, write_zip
+
+    failed: list[str] = []
+    done: list[bool] = []
+
+    def site(staging: Path, docs: Path | None) -> None:
+        done.append(True)
+        try:
+            with stages.stage("site"):
+                render_site(Path.cwd(), staging, site_url=args.site_url, docs=docs)
+        except BuildError as exc:
+            failed.append(str(exc))
+
+    with fsutil.staging_dir(args.site_dir) as staging:
+        beside = builds_from(Path.cwd(), args.out)
+        code = _convert(args, stages, partial(site, staging) if beside else None)
+        if code == 0 and not done:  # not built beside: the run was replayed, or not staged
+            site(staging, None)
+        if code == 0 and failed:
+            Console().print(f"site build failed: {failed[0]}", markup=False)
+            return 1
+        if code == 0:
+            fsutil.replace_dir(staging, args.site_dir)
+    if code == 0 and args.zip:
+        write_zip(args.site_dir, args.zip)
+    return code
 
 
 def cmd_csp(args: argparse.Namespace) -> int:

@@ -2,13 +2,17 @@
 
 Everything is rendered in memory first; the fidelity check runs on the rendered text; only
 a run with no error is written, into a staging directory that is then swapped into place.
+(``helsekb build`` writes the staging directory first and builds the site from it while the
+check runs in another process; the swap still waits for the check.)
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import operator
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -43,6 +47,8 @@ from helsekb.writers import (
 )
 
 Progress = Callable[[str], None]
+Alongside = Callable[[Path], None]
+"""Work on the staged output (a directory named like ``out``) while its fidelity is checked."""
 
 
 @dataclass(slots=True)
@@ -257,6 +263,54 @@ def _document_files(doc: Document) -> dict[str, str]:
     return files
 
 
+@dataclass(slots=True)
+class FidelityJob:
+    """One source's part of the fidelity check: its main text and the files written for it."""
+
+    main_text: str
+    boilerplate: list[str]
+    paths: list[str]
+
+
+def fidelity_jobs(sources: list[Source], kb: KnowledgeBase) -> list[FidelityJob]:
+    """Each source's job: its pages and the index pages of its documents (which carry its
+    introduction)."""
+    doc_of = {p.path: d for d in kb.documents for p in d.pages}
+    intro_of = {id(s): d for d in kb.documents for s in d.intro}
+    jobs = []
+    for src in sources:
+        paths = [p.path for p in src.result.pages]
+        docs = {doc_of[p.path].slug for p in src.result.pages} | {
+            intro_of[id(s)].slug for s in src.result.intro
+        }
+        paths += [f"{slug}/index.md" for slug in sorted(docs)]
+        jobs.append(FidelityJob(src.result.main_text, src.result.boilerplate, paths))
+    return jobs
+
+
+def check_pages(
+    jobs: list[FidelityJob],
+    page: Callable[[str], str],
+    known: dict[str, str] | None = None,
+    workers: int = 1,
+) -> tuple[dict[str, str], list[fidelity.Fidelity]]:
+    """Check every job against the plain text of its files (``page`` gives a file's Markdown).
+
+    Every file is rendered once (a document's index serves all its sources), in ``workers``
+    processes; a file whose Markdown is unchanged since the last run takes its text from
+    ``known`` (``fidelity.page_key`` -> text). Returns the texts of this run's files, so
+    keyed, and each job's result."""
+    unique = list(dict.fromkeys(p for job in jobs for p in job.paths))
+    keys = {path: fidelity.page_key(page(path)) for path in unique}
+    known = known or {}
+    todo = [path for path in unique if keys[path] not in known]
+    rendered = parallel.fork_map(lambda path: fidelity.page_text(page(path)), todo, workers)
+    texts = {keys[path]: known[keys[path]] for path in unique if keys[path] in known}
+    texts.update((keys[path], text) for path, text in zip(todo, rendered, strict=True))
+    checks = [(j.main_text, j.boilerplate, [texts[keys[p]] for p in j.paths]) for j in jobs]
+    return texts, parallel.fork_map(_check, checks, workers)
+
+
 def check_fidelity(
     sources: list[Source],
     kb: KnowledgeBase,
@@ -266,38 +320,43 @@ def check_fidelity(
 ) -> dict[str, str]:
     """Record sentences kept per source; a lost sentence or leaked chrome is an error.
 
-    Every page is rendered once (a document's index serves all its sources), in ``workers``
-    processes; a page whose Markdown is unchanged since the last run takes its text from
-    ``known`` (``fidelity.page_key`` -> text). Returns the texts of this run's pages, so keyed."""
-    doc_of = {p.path: d for d in kb.documents for p in d.pages}
-    intro_of = {id(s): d for d in kb.documents for s in d.intro}
-    written: list[list[str]] = []
-    for src in sources:
-        paths = [p.path for p in src.result.pages]
-        docs = {doc_of[p.path].slug for p in src.result.pages} | {
-            intro_of[id(s)].slug for s in src.result.intro
-        }
-        written.append(paths + [f"{slug}/index.md" for slug in sorted(docs)])
-    unique = list(dict.fromkeys(p for paths in written for p in paths))
-    keys = {path: fidelity.page_key(files[path]) for path in unique}
-    known = known or {}
-    todo = [path for path in unique if keys[path] not in known]
-    rendered = parallel.fork_map(fidelity.page_text, [files[p] for p in todo], workers)
-    texts = {keys[path]: known[keys[path]] for path in unique if keys[path] in known}
-    texts.update((keys[path], text) for path, text in zip(todo, rendered, strict=True))
-    jobs = [
-        (src.result.main_text, src.result.boilerplate, [texts[keys[p]] for p in paths])
-        for src, paths in zip(sources, written, strict=True)
-    ]
-    results = parallel.fork_map(_check, jobs, workers)
-    for src, result in zip(sources, results, strict=True):
-        refs = sum(len(p.references) for p in src.result.pages)
-        _record(src.report, result, len(src.result.pages), refs)
+    See :func:`check_pages`; returns the texts of this run's pages by ``page_key``."""
+    texts, results = check_pages(fidelity_jobs(sources, kb), files.__getitem__, known, workers)
+    for count, result in zip(_counts(sources), results, strict=True):
+        _record(count, result)
     return texts
+
+
+def check_staged(
+    docs: Path, jobs: list[FidelityJob], cache_root: Path | None
+) -> list[fidelity.Fidelity]:
+    """The fidelity check of files written to ``docs``, in a process of its own (see
+    :func:`convert`); the page texts go to the cache there, not back through a pipe."""
+    cache = Cache(cache_root)
+    known = cache.page_texts() if cache_root else None
+    texts, results = check_pages(jobs, lambda p: (docs / p).read_text(encoding="utf-8"), known)
+    cache.put_page_texts(texts)
+    return results
 
 
 def _check(job: tuple[str, list[str], list[str]]) -> fidelity.Fidelity:
     return fidelity.check(*job)
+
+
+@dataclass(slots=True)
+class _Count:
+    """What a source's report says besides the fidelity result."""
+
+    report: FileReport
+    pages: int
+    references: int
+
+
+def _counts(sources: list[Source]) -> list[_Count]:
+    return [
+        _Count(s.report, len(s.result.pages), sum(len(p.references) for p in s.result.pages))
+        for s in sources
+    ]
 
 
 def _workers() -> int:
@@ -307,8 +366,9 @@ def _workers() -> int:
         return 1
 
 
-def _record(report: FileReport, result: fidelity.Fidelity, n_pages: int, n_refs: int) -> None:
-    report.pages, report.references = n_pages, n_refs
+def _record(count: _Count, result: fidelity.Fidelity) -> None:
+    report = count.report
+    report.pages, report.references = count.pages, count.references
     report.sentences_total, report.sentences_kept = result.total, result.kept
     for sentence in result.missing:
         report.diagnostics.append(
@@ -323,13 +383,18 @@ def _record(report: FileReport, result: fidelity.Fidelity, n_pages: int, n_refs:
 def write(files: dict[str, str], out: Path) -> None:
     """Write all files into a staging directory and swap it in place of ``out``."""
     with fsutil.staging_dir(out) as tmp:
-        for rel, content in sorted(files.items()):
-            path = tmp / rel
-            if not path.resolve().is_relative_to(tmp.resolve()):
-                raise ValueError(f"refusing to write outside the output directory: {rel}")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _write_text(path, content)
+        write_tree(files, tmp)
         fsutil.replace_dir(tmp, out)
+
+
+def write_tree(files: dict[str, str], root: Path) -> None:
+    """Write all files under ``root`` (docs-relative paths), never outside it."""
+    for rel, content in sorted(files.items()):
+        path = root / rel
+        if not path.resolve().is_relative_to(root.resolve()):
+            raise ValueError(f"refusing to write outside the output directory: {rel}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_text(path, content)
 
 
 _WRITE_CHUNK = 1 << 20
@@ -358,12 +423,17 @@ def convert(
     *,
     cache: Cache | None = None,
     stages: Stages | None = None,
+    alongside: Alongside | None = None,
 ) -> RunReport:
     """Convert every source in ``sources_dir`` into ``out``; ``out`` is untouched on failure.
 
     With a ``cache``, unchanged sources are not read again, and a run whose inputs are all
     unchanged (and whose ``out`` was not touched since) is not done again. ``stages``
-    records the time and memory of each stage."""
+    records the time and memory of each stage.
+
+    With ``alongside``, a run with no error so far is written to a staging directory first,
+    and ``alongside`` is called with it (``helsekb build`` builds the site from it) while
+    another process checks its fidelity; ``out`` is replaced only if the check passes."""
     stages = stages or Stages()
     run = RunReport()
     try:
@@ -397,17 +467,58 @@ def convert(
         files = render_pages(kb, log, workers)
     with stages.stage("search index"):
         files.update(search_index.render_index(kb, files, workers))
-    with stages.stage("fidelity"):
-        known = cached.cache.page_texts() if cached else None
-        texts = check_fidelity(sources, kb, files, known, workers)
-    if not run.failed:
-        with stages.stage("write"):
-            write(files, out)
-        if cached:
-            cached.cache.put_page_texts(texts)
-            cached.cache.remember_run(fingerprint, out, run)
-            cached.cache.prune({k for k in cached.keys if k})
+    if alongside is not None and not run.failed:
+        jobs, counts = fidelity_jobs(sources, kb), _counts(sources)
+        del sources, kb, log  # neither the check nor ``alongside`` needs them: memory back
+        with fsutil.staging_dir(out) as tmp:
+            staged = tmp / out.name
+            with stages.stage("write"):
+                write_tree(files, staged)
+            del files
+            parallel.release_memory()
+            results = _check_beside(staged, jobs, cached, stages, alongside)
+            for count, result in zip(counts, results, strict=True):
+                _record(count, result)
+            if not run.failed:
+                fsutil.replace_dir(staged, out)
+    else:
+        with stages.stage("fidelity"):
+            known = cached.cache.page_texts() if cached else None
+            texts = check_fidelity(sources, kb, files, known, workers)
+        if not run.failed:
+            with stages.stage("write"):
+                write(files, out)
+            if cached:
+                cached.cache.put_page_texts(texts)
+    if cached and not run.failed:
+        cached.cache.remember_run(fingerprint, out, run)
+        cached.cache.prune({k for k in cached.keys if k})
     return run
+
+
+def _check_beside(
+    staged: Path,
+    jobs: list[FidelityJob],
+    cached: Cached | None,
+    stages: Stages,
+    alongside: Alongside,
+) -> list[fidelity.Fidelity]:
+    """Check the staged output's fidelity in a fresh process while ``alongside`` works on it.
+
+    Spawned, not forked: a fork would keep the conversion's memory alive beside the work
+    ``alongside`` does (the site build), and a fresh process needs little."""
+    root = cached.cache.root if cached else None
+    checker = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        pending = checker.submit(check_staged, staged, jobs, root)
+        alongside(staged)
+    except BaseException:
+        checker.shutdown(wait=False, cancel_futures=True)
+        raise
+    with stages.stage("fidelity"):  # what is left of it once ``alongside`` is done
+        results = pending.result()
+        checker.shutdown()
+    return results
 
 
 UNCHANGED = "no source, setting or helsekb file changed since the last conversion: nothing to do"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import io
 import logging
 import os
 import re
@@ -19,6 +20,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils import get_build_datetime
+from mkdocs.utils.yaml import yaml_load
 
 from helsekb import SITE_URL_ENV
 from helsekb.fsutil import replace_dir, staging_dir
@@ -42,25 +44,64 @@ def build_site(
     ``site_url`` (else env HELSEKB_SITE_URL, else mkdocs.yml) only matters for an HTTP
     deployment: canonical links, sitemap and the 404 page. Strict-mode warnings fail the build.
     """
+    with staging_dir(site_dir) as staging:
+        render_site(project_dir, staging, site_url=site_url)
+        replace_dir(staging, site_dir)
+    if zip_path is not None:
+        write_zip(site_dir, zip_path)
+
+
+def render_site(
+    project_dir: Path, out_dir: Path, *, site_url: str | None = None, docs: Path | None = None
+) -> None:
+    """Build ``project_dir``'s site into ``out_dir`` (see :func:`build_site`).
+
+    ``docs``: a staged copy of the docs directory to build from instead, beside which
+    :func:`builds_from` said it may stand (``helsekb build`` builds the site from the
+    conversion while its fidelity is still being checked)."""
     config_file = project_dir / "mkdocs.yml"
     if not config_file.is_file():
         raise BuildError(f"{config_file}: not found (the site configuration)")
     site_url = site_url or os.environ.get(SITE_URL_ENV) or None
     if site_url and not re.match(r"https?://[^/\s]+", site_url):
         raise BuildError(f"site URL {site_url!r}: must be an absolute http(s) URL")
-    with staging_dir(site_dir) as staging:
-        _run_mkdocs(config_file, staging, site_url)
-        replace_dir(staging, site_dir)
-    if zip_path is not None:
-        write_zip(site_dir, zip_path)
+    _run_mkdocs(config_file, out_dir, site_url, docs)
 
 
-def _run_mkdocs(config_file: Path, out_dir: Path, site_url: str | None) -> None:
-    """Load the config, build in strict mode; any warning becomes the error."""
+def builds_from(project_dir: Path, docs: Path) -> bool:
+    """Whether a staged copy of ``docs`` can stand in for the site's docs directory: it is
+    the configured ``docs_dir``, right in the project, and an inherited file (the generated
+    nav) is inside it. The staged copy is then read as if the project stood beside it."""
+    config_file = project_dir / "mkdocs.yml"
+    try:
+        raw = yaml_load(config_file.read_text(encoding="utf-8"))  # a str: INHERIT not followed
+    except (OSError, MkDocsException):
+        return False
+    configured = (project_dir / str(raw.get("docs_dir", "docs"))).resolve()
+    inherited = raw.get("INHERIT")
+    inside = inherited is None or (project_dir / str(inherited)).resolve().is_relative_to(
+        configured
+    )
+    return inside and configured == docs.resolve() and configured.parent == project_dir.resolve()
+
+
+def _run_mkdocs(
+    config_file: Path, out_dir: Path, site_url: str | None, docs: Path | None = None
+) -> None:
+    """Load the config, build in strict mode; any warning becomes the error.
+
+    With ``docs`` (a staged docs directory), the config is read as if it stood beside it, so
+    its INHERIT (the nav) comes from there, while its other paths stay the project's."""
     with _collect_warnings() as warnings:
         try:
+            source: str | io.BytesIO = str(config_file)
+            staged: dict[str, str] = {}
+            if docs is not None:
+                source = io.BytesIO(config_file.read_bytes())
+                source.name = str(docs.parent / config_file.name)
+                staged = {"config_file_path": str(config_file), "docs_dir": str(docs)}
             config = load_config(
-                str(config_file), site_dir=str(out_dir), site_url=site_url, strict=True
+                source, site_dir=str(out_dir), site_url=site_url, strict=True, **staged
             )
             _require_home(config)
             config.plugins.on_startup(command="build", dirty=False)

@@ -1,0 +1,107 @@
+"""``helsekb build`` builds the site from the staged conversion while another process checks
+the conversion's fidelity; nothing is swapped in unless the check passes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helsekb import cli, pipeline
+from helsekb.site import build_site, builds_from
+from helsekb.writers import pages
+from tests.conftest import ROOT, SOURCES
+
+CAPTURE = "utmattelse--fastlegen-bor-igangsette-og-koordinere-tiltak.txt"
+SENTENCE = "Tiltakene bør tilpasses den enkelte pasients funksjonsnivå"
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def converted_over(project: Path, work: Path) -> Path:
+    """What a plain conversion of the project's sources over its present docs/ writes (the
+    change log compares with what was there)."""
+    out = work / "docs"
+    shutil.copytree(project / "docs", out)
+    assert not pipeline.convert(project / "source_docs", out).failed
+    return out
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project (the working directory) whose docs/ and site/ come from one source only."""
+    root = tmp_path / "project"
+    (root / "source_docs").mkdir(parents=True)
+    (root / "mkdocs.yml").symlink_to(ROOT / "mkdocs.yml")
+    (root / "overrides").symlink_to(ROOT / "overrides")
+    shutil.copy(SOURCES / CAPTURE, root / "source_docs" / CAPTURE)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert not pipeline.convert(root / "source_docs", root / "docs").failed
+    build_site(root, root / "site")
+    for path in SOURCES.iterdir():
+        shutil.copy(path, root / "source_docs" / path.name)
+    return root
+
+
+def test_the_site_built_beside_the_check_is_the_site_of_the_new_docs(
+    project: Path, tmp_path: Path
+) -> None:
+    """The site is built from the staged docs/ with the staged navigation, not the old one
+    (MkDocs inherits docs/.nav.yml, which the build replaces only at its end)."""
+    expected = converted_over(project, tmp_path / "expected")
+    timings = tmp_path / "timings.json"
+    assert cli.main(["build", "-q", "--no-cache", "--timings", str(timings)]) == 0
+    names = [s["name"] for s in json.loads(timings.read_text(encoding="utf-8"))]
+    assert names[-3:] == ["write", "site", "fidelity"], "the site was not built beside the check"
+    assert tree(project / "docs") == tree(expected)
+    build_site(project, tmp_path / "after")  # the plain way: from docs/ once it is in place
+    site = tree(project / "site")
+    assert site == tree(tmp_path / "after")
+    assert b"Psykisk helse- og rusarbeid for voksne" in site["index.html"]
+    leftovers = [p.name for p in project.iterdir() if p.name.startswith((".docs", ".site"))]
+    assert leftovers == []
+
+
+def test_a_sentence_lost_fails_the_build_and_leaves_docs_and_site_as_they_were(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs, site = tree(project / "docs"), tree(project / "site")
+    render_page = pages.render_page
+
+    def lossy(*args: object) -> str:
+        return render_page(*args).replace(SENTENCE, "Noe annet")  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pages, "render_page", lossy)
+    assert cli.main(["build", "-q", "--no-cache"]) == 1
+    assert f"sentence lost: '{SENTENCE}" in capsys.readouterr().out
+    assert tree(project / "docs") == docs
+    assert tree(project / "site") == site
+    leftovers = [p.name for p in project.iterdir() if p.name.startswith((".docs", ".site"))]
+    assert leftovers == []
+
+
+def test_a_failed_site_build_still_puts_the_checked_conversion_in_place(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site, expected = tree(project / "site"), converted_over(project, tmp_path / "expected")
+    assert cli.main(["build", "-q", "--no-cache", "--site-url", "intranett/kb"]) == 1
+    assert "site build failed: site URL 'intranett/kb'" in capsys.readouterr().out
+    assert tree(project / "docs") == tree(expected)
+    assert tree(project / "site") == site
+
+
+def test_only_the_configured_docs_directory_is_staged_for_the_site(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nINHERIT: docs/.nav.yml\n")
+    assert builds_from(tmp_path, tmp_path / "docs")
+    assert not builds_from(tmp_path, tmp_path / "other"), "the site reads docs/, not other/"
+    assert not builds_from(tmp_path / "sub", tmp_path / "docs"), "no mkdocs.yml there"
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\ndocs_dir: content\n")
+    assert builds_from(tmp_path, tmp_path / "content")
+    assert not builds_from(tmp_path, tmp_path / "docs")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nINHERIT: base.yml\n")
+    assert not builds_from(tmp_path, tmp_path / "docs"), "base.yml is not beside the staged docs"
