@@ -21,6 +21,9 @@ def test_bench_measures_every_step_on_a_small_corpus(tmp_path: Path) -> None:
     assert incremental == CONVERT, "one source changed: converted again, no site step"
     for run in (result.cold, result.warm, result.incremental, result.plain):
         assert run.seconds > 0 and run.peak_mb > 20
+    # Summed over the processes: more than the largest one alone (the fidelity checker runs
+    # beside the site build), less than every process's own figure added up.
+    assert result.cold.peak_mb < result.cold.total_mb < 4 * result.cold.peak_mb
     assert 0 < result.floor_s < result.plain.seconds
     assert result.site_bytes > result.docs_bytes > 100_000
     assert 10_000 < result.html_mean < result.html_max
@@ -29,6 +32,7 @@ def test_bench_measures_every_step_on_a_small_corpus(tmp_path: Path) -> None:
     assert 0.5 < result.readers[0].other_kept <= 1
     text = benchtables.tables([result])
     assert text.count("| 40 |") == 6 and "trafilatura extract()" in text
+    assert f"| {result.cold.total_mb:,.0f} MiB |" in text
     result.cold.stages[1]["peak_mb"] = 4321.0  # a stage's high-water mark is the run's too
     assert "| 4,321 MiB |" in benchtables.tables([result])
 

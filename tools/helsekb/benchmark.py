@@ -11,6 +11,10 @@ overrides/. Then, each in its own process and timed from outside (wall time, pea
 - **warm build**: ``helsekb build`` again, sources unchanged;
 - **incremental convert**: ``helsekb convert`` after one source changed.
 
+Peak memory is that of the largest process (the conversion's, or a worker's); "all
+processes" is the peak of their proportional set sizes summed, sampled every 0.2 s: forked
+workers share the parent's pages until they touch them, so the sum is what they take.
+
 The readers are compared with trafilatura and pdfplumber on the same files
 (benchreaders.py). Not a test: nothing is asserted; the tables are printed (Markdown).
 """
@@ -48,6 +52,8 @@ class Measured:
     seconds: float
     peak_mb: float
     stages: list[dict] = field(default_factory=list)
+    total_mb: float = 0.0
+    """The peak of all the run's processes' memory together (PSS, sampled)."""
 
 
 @dataclass(slots=True)
@@ -131,18 +137,52 @@ def _helsekb(args: list[str], cwd: Path, log: Path) -> Measured:
     return run
 
 
+SAMPLE_S = 0.2
+"""How often the memory of a run's processes is summed."""
+
+
 def _run(cmd: list[str], cwd: Path, log: Path) -> Measured:
-    """Run ``cmd`` to the end; its wall time and peak memory (its own and its children's)."""
+    """Run ``cmd`` to the end; its wall time, peak memory (of its largest process) and the
+    peak of all its processes' memory together (sampled)."""
     log = log.with_suffix(".log")
+    total = 0.0
     with log.open("wb") as out:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            total = max(total, _tree_pss_mb(proc.pid))
+            time.sleep(SAMPLE_S)
         seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise BenchError(f"{' '.join(cmd[2:4])} in {cwd} exited {proc.returncode}; see {log}")
-    return Measured(seconds, usage.ru_maxrss / 1024)
+    return Measured(seconds, usage.ru_maxrss / 1024, total_mb=total)
+
+
+def _tree_pss_mb(root: int) -> float:
+    """The proportional set size (shared pages split between their sharers) of ``root`` and
+    all its descendants, summed, in MiB: what they take together. 0 off Linux."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total_kb, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
+        total_kb += int(found.group(1)) if found else 0
+    return total_kb / 1024
 
 
 def _plain_build(work: Path, docs: Path) -> list[str]:
