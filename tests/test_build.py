@@ -105,3 +105,7 @@ def test_only_the_configured_docs_directory_is_staged_for_the_site(tmp_path: Pat
     assert not builds_from(tmp_path, tmp_path / "docs")
     (tmp_path / "mkdocs.yml").write_text("site_name: x\nINHERIT: base.yml\n")
     assert not builds_from(tmp_path, tmp_path / "docs"), "base.yml is not beside the staged docs"
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: x\nINHERIT: {tmp_path}/docs/.nav.yml\n")
+    assert not builds_from(tmp_path, tmp_path / "docs"), "an absolute path: the old nav"
+    (tmp_path / "mkdocs.yml").write_text("- a list\n")
+    assert not builds_from(tmp_path, tmp_path / "docs")

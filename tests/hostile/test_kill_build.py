@@ -43,6 +43,18 @@ LATE = {"site-full"}
 """Points that race the end of the build: the run may finish first, whole."""
 
 
+def running_in(project: Path) -> list[int]:
+    """Processes whose working directory is ``project``: a killed build's helpers."""
+    found = []
+    for cwd in Path("/proc").glob("[0-9]*/cwd"):
+        try:
+            if cwd.resolve() == project.resolve():
+                found.append(int(cwd.parent.name))
+        except OSError:
+            continue  # gone meanwhile, or not ours to see
+    return found
+
+
 def build(project: Path, when: Watch | None = None, previous: int = 0) -> bool:
     """Run ``helsekb build -q`` in ``project``; with ``when``, SIGKILL it once that holds.
 
@@ -79,6 +91,10 @@ def test_sigkill_leaves_previous_docs_and_site_complete(
     project, docs, site = first_build
     killed = build(project, KILL_POINTS[point], len(site))
     assert killed or point in LATE, f"the build ended before the kill point {point!r}"
+    deadline = time.monotonic() + 10
+    while running_in(project) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert running_in(project) == [], "a helper process outlived the killed build"
     # Same sources and build date: a build that got to swap in would give the same trees.
     assert tree(project / "docs") == docs
     assert tree(project / "site") == site

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -207,32 +207,44 @@ def _build(args: argparse.Namespace, stages: Stages) -> int:
     Where it can, the site is built from the staged conversion while another process checks
     the conversion's fidelity (MkDocs uses one core; the check takes the other); otherwise,
     after the conversion. Either way nothing is swapped in unless the conversion passed."""
-    from helsekb.site import BuildError, builds_from, render_site, write_zip
-
-    failed: list[str] = []
-    done: list[bool] = []
-
-    def site(staging: Path, docs: Path | None) -> None:
-        done.append(True)
-        try:
-            with stages.stage("site"):
-                render_site(Path.cwd(), staging, site_url=args.site_url, docs=docs)
-        except BuildError as exc:
-            failed.append(str(exc))
+    from helsekb.site import builds_from, write_zip
 
     with fsutil.staging_dir(args.site_dir) as staging:
+        site = _StagedSite(args, stages, staging)
         beside = builds_from(Path.cwd(), args.out)
-        code = _convert(args, stages, partial(site, staging) if beside else None)
-        if code == 0 and not done:  # not built beside: the run was replayed, or not staged
-            site(staging, None)
-        if code == 0 and failed:
-            Console().print(f"site build failed: {failed[0]}", markup=False)
+        code = _convert(args, stages, site.build if beside else None)
+        if code == 0 and not site.built:  # the conversion was replayed, or not staged
+            site.build(None)
+        if code == 0 and site.error:
+            Console().print(f"site build failed: {site.error}", markup=False)
             return 1
         if code == 0:
             fsutil.replace_dir(staging, args.site_dir)
     if code == 0 and args.zip:
         write_zip(args.site_dir, args.zip)
     return code
+
+
+@dataclass(slots=True)
+class _StagedSite:
+    """The site build into ``staging``: whether it ran, and why it failed."""
+
+    args: argparse.Namespace
+    stages: Stages
+    staging: Path
+    built: bool = False
+    error: str = ""
+
+    def build(self, docs: Path | None) -> None:
+        """Build from ``docs`` (a staged conversion), or from the project's docs/."""
+        from helsekb.site import BuildError, render_site
+
+        self.built = True
+        try:
+            with self.stages.stage("site"):
+                render_site(Path.cwd(), self.staging, site_url=self.args.site_url, docs=docs)
+        except BuildError as exc:
+            self.error = str(exc)
 
 
 def cmd_csp(args: argparse.Namespace) -> int:

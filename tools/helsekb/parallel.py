@@ -13,6 +13,8 @@ import ctypes.util
 import gc
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -64,3 +66,17 @@ def release_memory() -> None:
     trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
     if trim is not None:
         trim(0)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """End this child process when its parent ends, even killed (Linux ``prctl``); a child
+    waiting for work from a parent that is gone would otherwise wait for ever."""
+    name = ctypes.util.find_library("c") if sys.platform.startswith("linux") else None
+    prctl = getattr(ctypes.CDLL(name), "prctl", None) if name else None
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it ended before that took effect
+        os._exit(1)

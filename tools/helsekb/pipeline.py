@@ -12,7 +12,6 @@ import multiprocessing
 import operator
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -506,18 +505,17 @@ def _check_beside(
     """Check the staged output's fidelity in a fresh process while ``alongside`` works on it.
 
     Spawned, not forked: a fork would keep the conversion's memory alive beside the work
-    ``alongside`` does (the site build), and a fresh process needs little."""
+    ``alongside`` does (the site build), and a fresh process needs little. It ends with this
+    one, even killed (a build killed mid-way leaves no checker running)."""
     root = cached.cache.root if cached else None
-    checker = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-    try:
-        pending = checker.submit(check_staged, staged, jobs, root)
+    spawn = multiprocessing.get_context("spawn")
+    with spawn.Pool(1, parallel.die_with_parent, (os.getpid(),)) as checker:
+        pending = checker.apply_async(check_staged, (staged, jobs, root))
         alongside(staged)
-    except BaseException:
-        checker.shutdown(wait=False, cancel_futures=True)
-        raise
-    with stages.stage("fidelity"):  # what is left of it once ``alongside`` is done
-        results = pending.result()
-        checker.shutdown()
+        with stages.stage("fidelity"):  # what is left of it once ``alongside`` is done
+            results = pending.get()
+            checker.close()
+            checker.join()
     return results
 
 

@@ -77,12 +77,16 @@ def builds_from(project_dir: Path, docs: Path) -> bool:
         raw = yaml_load(config_file.read_text(encoding="utf-8"))  # a str: INHERIT not followed
     except (OSError, MkDocsException):
         return False
+    if not isinstance(raw, dict):
+        return False
     configured = (project_dir / str(raw.get("docs_dir", "docs"))).resolve()
-    inherited = raw.get("INHERIT")
-    inside = inherited is None or (project_dir / str(inherited)).resolve().is_relative_to(
-        configured
-    )
-    return inside and configured == docs.resolve() and configured.parent == project_dir.resolve()
+    if "INHERIT" in raw:  # read relative to where the config seems to be: inside docs/ only
+        inherited = Path(str(raw["INHERIT"]))
+        if inherited.is_absolute():
+            return False
+        if not (project_dir / inherited).resolve().is_relative_to(configured):
+            return False
+    return configured == docs.resolve() and configured.parent == project_dir.resolve()
 
 
 def _run_mkdocs(
