@@ -21,9 +21,9 @@ def test_bench_measures_every_step_on_a_small_corpus(tmp_path: Path) -> None:
     assert incremental == CONVERT, "one source changed: converted again, no site step"
     for run in (result.cold, result.warm, result.incremental, result.plain):
         assert run.seconds > 0 and run.peak_mb > 20
-    # Summed over the processes: more than the largest one alone (the fidelity checker runs
-    # beside the site build), less than every process's own figure added up.
-    assert result.cold.peak_mb < result.cold.total_mb < 4 * result.cold.peak_mb
+    # Sampled while it ran (the largest process's figure counts shared pages in full, the
+    # sum splits them, so the two are not ordered).
+    assert result.cold.total_mb > 20 and result.warm.total_mb > 20
     assert 0 < result.floor_s < result.plain.seconds
     assert result.site_bytes > result.docs_bytes > 100_000
     assert 10_000 < result.html_mean < result.html_max
