@@ -141,3 +141,17 @@ def test_many_documents_are_grouped_by_type_in_the_nav() -> None:
     ]  # fmt: skip
     listed = [next(iter(doc)) for entry in top[1:] for doc in next(iter(entry.values()))]
     assert sorted(listed) == sorted(d.title for d in many.documents)
+
+
+def test_kb_json_encoded_a_document_at_a_time_is_the_whole_data_encoded() -> None:
+    import json
+
+    from helsekb import pipeline
+    from helsekb.search import synthetic
+    from helsekb.writers import export
+
+    kb = synthetic.knowledge_base(60, seed=3)
+    pipeline.enrich(kb)
+    assert len(kb.documents) > 1 and kb.bibliography and kb.topics and kb.abbreviations
+    whole = json.dumps(export.kb_data(kb), ensure_ascii=False, separators=(",", ":"))
+    assert export.render_kb(kb) == whole + "\n"

@@ -162,16 +162,28 @@ def _document(doc: Document, why: roles.Index) -> dict[str, Any]:
 
 
 def render_kb(kb: KnowledgeBase) -> str:
-    return json.dumps(kb_data(kb), ensure_ascii=False, separators=(",", ":")) + "\n"  # C encoder
+    """``json.dumps(kb_data(kb))``, compact, a document at a time: only one document's data
+    exists at once (all of it, as dicts, took hundreds of MB at 5,000 pages)."""
+    why = roles.tags(kb)
+    documents = ",".join(_json(_document(d, why)) for d in kb.documents)
+    rest = _json(_rest(kb))
+    return f'{{"schema":{SCHEMA},"documents":[{documents}],{rest[1:]}\n'
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # the C encoder
+
+
+def _rest(kb: KnowledgeBase) -> dict[str, Any]:
+    """What follows the documents in ``kb.json``."""
+    return {
+        "abbreviations": dict(sorted(kb.abbreviations.items())),
+        "bibliography": [_bib_item(item) for item in kb.bibliography],
+        "topics": [{"name": t.name, "places": list(t.places)} for t in kb.topics],
+    }
 
 
 def kb_data(kb: KnowledgeBase) -> dict[str, Any]:
     """``kb.json`` as data (plain dicts, lists and strings: what reading the file gives)."""
     why = roles.tags(kb)
-    return {
-        "schema": SCHEMA,
-        "documents": [_document(d, why) for d in kb.documents],
-        "abbreviations": dict(sorted(kb.abbreviations.items())),
-        "bibliography": [_bib_item(item) for item in kb.bibliography],
-        "topics": [{"name": t.name, "places": list(t.places)} for t in kb.topics],
-    }
+    return {"schema": SCHEMA, "documents": [_document(d, why) for d in kb.documents]} | _rest(kb)
