@@ -17,7 +17,7 @@ from typing import Any
 
 from helsekb import changes
 from helsekb.model import KnowledgeBase
-from helsekb.writers import frontmatter
+from helsekb.writers import export, frontmatter
 
 DIR = "endringer"
 LOG = f"{DIR}/endringer.json"
@@ -39,7 +39,7 @@ def today() -> date:
 def load(out: Path) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """The previous snapshot (None if there is none or it is unreadable) and change log."""
     try:
-        snapshot = json.loads((out / "kb.json").read_text(encoding="utf-8"))
+        snapshot = json.loads((out / export.KB_JSON).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None, []
     try:

@@ -9,7 +9,6 @@ the children's garbage collections (which would otherwise touch, and so copy, ev
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import multiprocessing
 import os
@@ -76,10 +75,11 @@ def die_with_parent(parent: int) -> None:
     if prctl := _libc("prctl"):
         prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it ended before that took effect
-        os._exit(1)
+        os._exit(0)
 
 
 def _libc(name: str) -> Any:
     """A function of the C library on Linux (glibc), else None."""
-    path = ctypes.util.find_library("c") if sys.platform.startswith("linux") else None
-    return getattr(ctypes.CDLL(path), name, None) if path else None
+    if not sys.platform.startswith("linux"):
+        return None
+    return getattr(ctypes.CDLL(None, use_errno=True), name, None)

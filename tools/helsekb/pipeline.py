@@ -46,7 +46,6 @@ from helsekb.writers import (
 )
 
 Progress = Callable[[str], None]
-KB_JSON = "kb.json"
 Alongside = Callable[[Path], None]
 """Work on the staged output (a directory named like ``out``) while its fidelity is checked."""
 
@@ -236,7 +235,7 @@ def render_pages(
     ``workers`` forked processes, and merged in a fixed order."""
     site_url = os.environ.get(SITE_URL_ENV, "")
     jobs: list[Callable[[], dict[str, str]]] = [
-        lambda: {"index.md": pages.render_home(kb), KB_JSON: export.render_kb(kb)},
+        lambda: {"index.md": pages.render_home(kb), export.KB_JSON: export.render_kb(kb)},
         lambda: history.render(log or [], site_url),
         lambda: views.render_views(kb),
         *roleviews.role_view_parts(kb),
@@ -301,6 +300,7 @@ def check_pages(
     ``known`` (``fidelity.page_key`` -> text). Returns the texts of this run's files, so
     keyed, and each job's result."""
     unique = list(dict.fromkeys(p for job in jobs for p in job.paths))
+    # ``page`` is asked again for the files to render rather than all Markdown held at once
     keys = {path: fidelity.page_key(page(path)) for path in unique}
     known = known or {}
     todo = [path for path in unique if keys[path] not in known]
@@ -460,7 +460,9 @@ def convert(
         files = render_pages(kb, log, workers)
     with fsutil.staging_dir(out) as tmp:
         staged = tmp / out.name
-        write_tree({KB_JSON: files.pop(KB_JSON)}, staged)  # read by nothing below: 90 MB less
+        write_tree(
+            {export.KB_JSON: files.pop(export.KB_JSON)}, staged
+        )  # read by nothing below: 90 MB less
         with stages.stage("search index"):
             files.update(search_index.render_index(kb, files, workers))
         if alongside is not None and not run.failed:

@@ -13,7 +13,6 @@ the error names the one file that caused it and the others still convert.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import os
 import pickle
@@ -26,10 +25,10 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from helsekb.limits import Limits, prepare, read_in_process
+from helsekb.parallel import die_with_parent
 from helsekb.readers import ReaderError, ReadResult, SourceEntry
 
 Outcome = ReadResult | ReaderError
-_PR_SET_PDEATHSIG = 1
 _CHUNK = 1 << 20
 BATCH = 128
 BATCH_BYTES = 512 * 1024
@@ -228,7 +227,7 @@ def _weight(entry: SourceEntry) -> int:
 def _child(entries: list[SourceEntry], limits: Limits, wfd: int, parent: int) -> NoReturn:
     """Runs in the forked child: read, report, exit (never returns into the parent's code)."""
     try:
-        _die_with(parent)
+        die_with_parent(parent)  # a SIGKILLed convert, say
         _limit_memory(limits.memory_mb)
         payload = _payload(entries)
         with os.fdopen(wfd, "wb") as out:
@@ -265,14 +264,6 @@ def _picklable(outcome: tuple[Any, ...]) -> tuple[Any, ...]:
     except Exception as exc:  # e.g. a result nested too deeply to pickle
         return ("crash", f"{type(exc).__name__}: {exc}")
     return outcome
-
-
-def _die_with(parent: int) -> None:
-    """Ask Linux to kill this child when the parent dies (a SIGKILLed convert, say)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:
-        os._exit(0)
 
 
 def _limit_memory(memory_mb: int) -> None:

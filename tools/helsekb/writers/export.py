@@ -21,6 +21,8 @@ from helsekb.model import (
 )
 
 SCHEMA = 1
+KB_JSON = "kb.json"
+"""The file, at the top of docs/."""
 
 
 def _iso(d: date | None) -> str | None:
