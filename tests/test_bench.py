@@ -7,7 +7,7 @@ from pathlib import Path
 from helsekb import benchmark, benchtables
 
 CONVERT = ["cache check", "read", "enrich", "markdown", "search index", "fidelity", "write"]
-BUILD = [*CONVERT[:5], "write", "site", "fidelity"]
+BUILD = [*CONVERT[:5], "site", "fidelity", "write"]
 """A build writes the staged conversion, builds the site from it while the fidelity check
 runs beside it, and then waits for what is left of the check."""
 

@@ -214,7 +214,7 @@ def test_enrichment_on_both_cores_gives_what_one_process_gives(corpus: Path) -> 
         sources, _ = pipeline.read_all(catalogue.load(corpus)[0])
         kb = pipeline.assemble(sources)
         diagnostics = pipeline.enrich(kb, workers)
-        files = pipeline.render_pages(kb, workers=workers)
+        files = pipeline.render_parts(kb, workers=workers).files
         out.append((diagnostics, kb.topics, kb.glossary, kb.abbreviations, files))
     assert out[0] == out[1]
     _, topics, glossary, _, files = out[0]

@@ -57,7 +57,7 @@ def test_the_site_built_beside_the_check_is_the_site_of_the_new_docs(
     timings = tmp_path / "timings.json"
     assert cli.main(["build", "-q", "--no-cache", "--timings", str(timings)]) == 0
     names = [s["name"] for s in json.loads(timings.read_text(encoding="utf-8"))]
-    assert names[-3:] == ["write", "site", "fidelity"], "the site was not built beside the check"
+    assert names[-3:] == ["site", "fidelity", "write"], "the site was not built beside the check"
     assert tree(project / "docs") == tree(expected)
     build_site(project, tmp_path / "after")  # the plain way: from docs/ once it is in place
     site = tree(project / "site")

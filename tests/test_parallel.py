@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -54,7 +55,26 @@ def test_parallel_stages_give_what_one_process_gives() -> None:
         enriched.append((kb, diagnostics, kb.topics, kb.glossary, kb.abbreviations))
     (alone, *here), (forked, *there) = enriched
     assert here == there and alone.topics
-    assert pipeline.render_pages(forked, workers=2) == pipeline.render_pages(alone, workers=1)
+    assert pipeline.render_parts(forked, workers=2) == pipeline.render_parts(alone, workers=1)
+
+
+def test_parts_written_where_they_are_rendered_are_the_parts_rendered_here(
+    tmp_path: Path,
+) -> None:
+    """``helsekb convert`` has each worker write its files: the same files, views and
+    search keys as rendering them all in one process, and nothing comes back but keys."""
+    from helsekb import pipeline
+    from helsekb.search import synthetic
+
+    kb = synthetic.knowledge_base(60, seed=2)
+    pipeline.enrich(kb)
+    here = pipeline.render_parts(kb)
+    written = pipeline.render_parts(kb, workers=2, into=tmp_path / "docs")
+    assert written.files == {} and here.files["kb.json"]
+    assert written.views == here.views and written.page_keys == here.page_keys
+    files = [p for p in (tmp_path / "docs").rglob("*") if p.is_file()]
+    on_disk = {p.relative_to(tmp_path / "docs").as_posix(): p.read_bytes() for p in files}
+    assert on_disk == {path: text.encode() for path, text in here.files.items()}
 
 
 def _fail_on_7(n: int) -> int:

@@ -225,8 +225,8 @@ def test_index_is_deterministic_and_pinned(converted: tuple[RunReport, Path]) ->
 
 def test_every_page_has_a_lead_entry_without_anchor() -> None:
     kb = corpus_kb()
-    files = pipeline.render(kb)
-    collected = search_index.collect(kb, files)
+    rendered = pipeline.render_parts(kb)
+    collected = search_index.collect(kb, rendered.page_keys, rendered.views)
     urls = {collected.targets[f.target].url for f in collected.found if not f.entry.anchor}
     assert {p.path.removesuffix(".md") + ".html" for p in kb.pages()} <= urls
 
@@ -234,10 +234,11 @@ def test_every_page_has_a_lead_entry_without_anchor() -> None:
 def test_index_built_in_parallel_is_the_same_as_built_here() -> None:
     """Pages' entries are worked out in forked workers; the index must not depend on it."""
     kb = synthetic.knowledge_base(60, seed=5)
-    files = pipeline.render_pages(kb)
-    alone = search_index.render_index(kb, files, workers=1)
-    assert search_index.render_index(kb, files, workers=2) == alone
-    assert len(alone) > 2
+    indexes = []
+    for workers in (1, 2):
+        rendered = pipeline.render_parts(kb, workers=workers)
+        indexes.append(search_index.render_index(kb, rendered.page_keys, rendered.views))
+    assert indexes[0] == indexes[1] and len(indexes[0]) > 2
 
 
 @given(st.integers(min_value=0, max_value=2**40))

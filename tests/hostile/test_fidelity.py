@@ -29,7 +29,7 @@ def test_a_sentence_missing_from_the_written_page_is_an_error(tmp_path: Path) ->
     (page,) = kb.pages()
     assert SENTENCE in files[page.path]
     files[page.path] = files[page.path].replace(SENTENCE, "Noe annet")
-    pipeline.check_fidelity(sources, kb, files)
+    pipeline.check_fidelity(sources, kb, files.__getitem__)
     (report,) = [s.report for s in sources]
     lost = [d.message for d in report.diagnostics if d.level == "error"]
     assert len(lost) == 1 and lost[0].startswith(f"sentence lost: '{SENTENCE}")

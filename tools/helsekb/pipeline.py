@@ -1,17 +1,16 @@
 """read -> assemble -> enrich -> write, in that order, with a report of every file.
 
-Everything is rendered in memory first; the fidelity check runs on the rendered text; only
-a run with no error is written, into a staging directory that is then swapped into place.
-(``helsekb build`` writes the staging directory first and builds the site from it while the
-check runs in another process; the swap still waits for the check.)
+The output is written into a staging directory as it is rendered; the fidelity check runs on
+the written files; only a run with no error is swapped into place, else the staging
+directory is dropped. (``helsekb build`` builds the site from the staging directory while
+the check runs in another process; the swap still waits for the check.)
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import operator
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -221,31 +220,81 @@ def _attach(run: RunReport, diagnostics: list[Diagnostic]) -> None:
 
 def render(kb: KnowledgeBase, log: list[dict[str, Any]] | None = None) -> dict[str, str]:
     """Every output file, docs-relative path -> content (with the change log's pages)."""
-    files = render_pages(kb, log)
-    files.update(search_index.render_index(kb, files))
-    return files
+    rendered = render_parts(kb, log)
+    return rendered.files | search_index.render_index(kb, rendered.page_keys, rendered.views)
 
 
-def render_pages(
-    kb: KnowledgeBase, log: list[dict[str, Any]] | None = None, workers: int = 1
-) -> dict[str, str]:
-    """The Markdown pages, kb.json and the navigation (everything but the search index).
+@dataclass(slots=True)
+class Rendered:
+    """What rendering gave: the files (those not written to a directory), the overview
+    pages (title, path), and every page's search keys, in the model's page order."""
+
+    files: dict[str, str]
+    views: list[tuple[str, str]]
+    page_keys: list[search_index.PageKeys]
+
+
+Part = Callable[[], dict[str, str]] | Document
+"""A part of the output: a function giving its files, or a document (its pages)."""
+
+
+def render_parts(
+    kb: KnowledgeBase,
+    log: list[dict[str, Any]] | None = None,
+    workers: int = 1,
+    into: Path | None = None,
+) -> Rendered:
+    """The Markdown pages, kb.json and the navigation (everything but the search index),
+    with what the search index needs of them.
 
     The parts (kb.json, the views, the role views, each document's pages) are rendered in
-    ``workers`` forked processes, and merged in a fixed order."""
+    ``workers`` forked processes, and merged in a fixed order. With ``into``, each part is
+    written there by the process that rendered it, and only what the search index needs
+    comes back: no process holds every page at once (hundreds of MB at 5,000 pages)."""
     site_url = os.environ.get(SITE_URL_ENV, "")
-    jobs: list[Callable[[], dict[str, str]]] = [
-        lambda: {"index.md": pages.render_home(kb), export.KB_JSON: export.render_kb(kb)},
+    parts: list[Part] = [
+        lambda: {"index.md": pages.render_home(kb)},
+        partial(_kb_json, kb, into),
         lambda: history.render(log or [], site_url),
         lambda: views.render_views(kb),
         *roleviews.role_view_parts(kb),
-        *(partial(_document_files, doc) for doc in kb.documents),
+        *kb.documents,
     ]
-    files: dict[str, str] = {}
-    for part in parallel.fork_map(operator.call, jobs, workers, chunk=1, min_items=2):
-        files.update(part)
-    files[nav.NAV_FILE] = nav.render_nav(kb, views.view_pages(files))
-    return files
+    done = parallel.fork_map(partial(_render_part, into), parts, workers, chunk=1, min_items=2)
+    rendered = Rendered({}, [], [])
+    for part in done:
+        rendered.files.update(part.files)
+        rendered.views.extend(part.views)
+        rendered.page_keys.extend(part.page_keys)
+    navigation = {nav.NAV_FILE: nav.render_nav(kb, rendered.views)}
+    rendered.files.update(_kept(navigation, into))
+    return rendered
+
+
+def _render_part(into: Path | None, part: Part) -> Rendered:
+    """One part's files (written to ``into`` if given), its views and its pages' keys."""
+    if isinstance(part, Document):
+        files = _document_files(part)
+        keys = [search_index.page_keys(part, p, files[p.path]) for p in part.pages]
+    else:
+        files, keys = part(), []
+    return Rendered(_kept(files, into), views.view_pages(files), keys)
+
+
+def _kept(files: dict[str, str], into: Path | None) -> dict[str, str]:
+    """``files``, or, written to ``into``, none of them."""
+    if into is None:
+        return files
+    write_tree(files, into)
+    return {}
+
+
+def _kb_json(kb: KnowledgeBase, into: Path | None) -> dict[str, str]:
+    """kb.json; written to ``into`` a document at a time (it is never one string there)."""
+    if into is None:
+        return {export.KB_JSON: export.render_kb(kb)}
+    _write_pieces(_inside(into, export.KB_JSON), export.kb_pieces(kb))
+    return {}
 
 
 def _document_files(doc: Document) -> dict[str, str]:
@@ -314,14 +363,14 @@ def check_pages(
 def check_fidelity(
     sources: list[Source],
     kb: KnowledgeBase,
-    files: dict[str, str],
+    page: Callable[[str], str],
     known: dict[str, str] | None = None,
     workers: int = 1,
 ) -> dict[str, str]:
     """Record sentences kept per source; a lost sentence or leaked chrome is an error.
 
     See :func:`check_pages`; returns the texts of this run's pages by ``page_key``."""
-    texts, results = check_pages(fidelity_jobs(sources, kb), files.__getitem__, known, workers)
+    texts, results = check_pages(fidelity_jobs(sources, kb), page, known, workers)
     for count, result in zip(_counts(sources), results, strict=True):
         _record(count, result)
     return texts
@@ -334,9 +383,14 @@ def check_staged(
     :func:`convert`); the page texts go to the cache there, not back through a pipe."""
     cache = Cache(cache_root)
     known = cache.page_texts() if cache_root else None
-    texts, results = check_pages(jobs, lambda p: (docs / p).read_text(encoding="utf-8"), known)
+    texts, results = check_pages(jobs, partial(read_page, docs), known)
     cache.put_page_texts(texts)
     return results
+
+
+def read_page(docs: Path, path: str) -> str:
+    """A written file's Markdown (``path`` relative to ``docs``)."""
+    return (docs / path).read_text(encoding="utf-8")
 
 
 def _check(job: tuple[str, list[str], list[str]]) -> fidelity.Fidelity:
@@ -383,21 +437,23 @@ def _record(count: _Count, result: fidelity.Fidelity) -> None:
 def write_tree(files: dict[str, str], root: Path) -> None:
     """Write all files under ``root`` (docs-relative paths), never outside it."""
     for rel, content in sorted(files.items()):
-        path = root / rel
-        if not path.resolve().is_relative_to(root.resolve()):
-            raise ValueError(f"refusing to write outside the output directory: {rel}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write_text(path, content)
+        _write_pieces(_inside(root, rel), [content])
 
 
-_WRITE_CHUNK = 1 << 20
+def _inside(root: Path, rel: str) -> Path:
+    """``root / rel``, its folder made; an error if it would be outside ``root``."""
+    path = root / rel
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise ValueError(f"refusing to write outside the output directory: {rel}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
-def _write_text(path: Path, content: str) -> None:
-    """UTF-8 in 1 MB pieces: kb.json (90 MB at 5,000 pages) is never encoded at once."""
+def _write_pieces(path: Path, pieces: Iterable[str]) -> None:
+    """UTF-8, Unix line ends, the text given in pieces (kb.json is never one string)."""
     with path.open("w", encoding="utf-8", newline="\n") as stream:
-        for start in range(0, len(content), _WRITE_CHUNK):
-            stream.write(content[start : start + _WRITE_CHUNK])
+        for piece in pieces:
+            stream.write(piece)
 
 
 def _log_changes(kb: KnowledgeBase, out: Path) -> list[dict[str, Any]]:
@@ -456,37 +512,31 @@ def convert(
         kb = assemble(sources)
         _attach(run, enrich(kb, workers))
         log = _log_changes(kb, out)
-    with stages.stage("markdown"):
-        files = render_pages(kb, log, workers)
     with fsutil.staging_dir(out) as tmp:
         staged = tmp / out.name
-        write_tree(
-            {export.KB_JSON: files.pop(export.KB_JSON)}, staged
-        )  # read by nothing below: 90 MB less
+        with stages.stage("markdown"):
+            rendered = render_parts(kb, log, workers, into=staged)
         with stages.stage("search index"):
-            files.update(search_index.render_index(kb, files, workers))
+            index = search_index.render_index(kb, rendered.page_keys, rendered.views)
+            write_tree(index, staged)
+        del rendered, index
         if alongside is not None and not run.failed:
             jobs, counts = fidelity_jobs(sources, kb), _counts(sources)
             del sources, kb, log  # neither the check nor ``alongside`` needs them: memory back
-            with stages.stage("write"):
-                write_tree(files, staged)
-            del files
             parallel.release_memory()
             results = _check_beside(staged, jobs, cached, stages, alongside)
             for count, result in zip(counts, results, strict=True):
                 _record(count, result)
-            if not run.failed:
-                fsutil.replace_dir(staged, out)
         else:
             with stages.stage("fidelity"):
                 known = cached.cache.page_texts() if cached else None
-                texts = check_fidelity(sources, kb, files, known, workers)
-            if not run.failed:
-                with stages.stage("write"):
-                    write_tree(files, staged)
-                    fsutil.replace_dir(staged, out)
+                page = partial(read_page, staged)
+                texts = check_fidelity(sources, kb, page, known, workers)
                 if cached:
                     cached.cache.put_page_texts(texts)
+        if not run.failed:
+            with stages.stage("write"):
+                fsutil.replace_dir(staged, out)
     if cached and not run.failed:
         cached.cache.remember_run(fingerprint, out, run)
         cached.cache.prune({k for k in cached.keys if k})

@@ -17,15 +17,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
-from helsekb import parallel
 from helsekb.model import Document, KnowledgeBase, Page
 from helsekb.search import postings
 from helsekb.search.entries import Entry, all_page_entries, document_entry, heading_ids
 from helsekb.search.synonyms import synonyms
-from helsekb.writers import views
 
 INDEX = "sok/indeks.js"
 PART = "sok/{}.js"
@@ -83,17 +80,16 @@ class Collected:
 
 _Keyed = tuple[list[tuple[Entry, postings.Tokens]], dict[str, str]]
 """Some entries with their keys, and their distinct words in order with their keys."""
-_PageKeys = tuple[list[tuple[str, str]], list[postings.Tokens], dict[str, str]]
+PageKeys = tuple[list[tuple[str, str]], list[postings.Tokens], dict[str, str]]
 """A page's heading ids, its entries' keys, and their distinct words with their keys."""
 
 
-def collect(kb: KnowledgeBase, files: dict[str, str], workers: int = 1) -> Collected:
-    """Targets and entries for every document, chapter, page and view.
-
-    A page's entries and their keys (the costly part: its headings' ids and the stemming)
-    are worked out in ``workers`` forked processes."""
-    pages = [(doc, page) for doc in kb.documents for page in doc.pages]
-    per_page = iter(parallel.fork_map(partial(_page_found, files), pages, workers))
+def collect(
+    kb: KnowledgeBase, page_keys: list[PageKeys], view_pages: list[tuple[str, str]]
+) -> Collected:
+    """Targets and entries for every document, chapter, page (``page_keys``: every page's,
+    in order) and view (``view_pages``: title, path)."""
+    per_page = iter(page_keys)
     out = Collected([], [], {})
 
     def add(target: Target, keyed: _Keyed) -> None:
@@ -116,7 +112,7 @@ def collect(kb: KnowledgeBase, files: dict[str, str], workers: int = 1) -> Colle
             entries = all_page_entries(page, headings)
             keyed = list(zip(entries, tokens, strict=True)), surface
             add(Target(_html(page.path), page.title, d, page.chapter, page.status), keyed)
-    for title, path in views.view_pages(files):
+    for title, path in view_pages:
         add(Target(_html(path), title, -1), _keyed([Entry(title, "", "view")], ""))
     return out
 
@@ -130,11 +126,12 @@ def _keyed(entries: list[Entry], context: str) -> _Keyed:
     return keyed, {word: postings.key(word) for word in surface}
 
 
-def _page_found(files: dict[str, str], doc_page: tuple[Document, Page]) -> _PageKeys:
-    """A page's heading ids and its entries' keys and words (entries are rebuilt where
-    they are used, from the model: sending them back would copy every page's text)."""
-    doc, page = doc_page
-    headings = heading_ids(files[page.path])
+def page_keys(doc: Document, page: Page, markdown: str) -> PageKeys:
+    """A page's heading ids (from its written ``markdown``) and its entries' keys and words:
+    the costly part of the index, worked out where the page is rendered. (Entries are
+    rebuilt where they are used, from the model: sending them back would copy every page's
+    text.)"""
+    headings = heading_ids(markdown)
     entries, surface = _keyed(all_page_entries(page, headings), _context(doc, page))
     return headings, [tokens for _, tokens in entries], surface
 
@@ -143,10 +140,11 @@ def _context(doc: Document, page: Page) -> str:
     return " ".join([doc.title, page.chapter, page.title])
 
 
-def render_index(kb: KnowledgeBase, files: dict[str, str], workers: int = 1) -> dict[str, str]:
-    """``sok/indeks.js`` and its parts, docs-relative path -> content (pages' entries
-    worked out in ``workers`` processes)."""
-    collected = collect(kb, files, workers)
+def render_index(
+    kb: KnowledgeBase, page_keys: list[PageKeys], view_pages: list[tuple[str, str]]
+) -> dict[str, str]:
+    """``sok/indeks.js`` and its parts, docs-relative path -> content (see :func:`collect`)."""
+    collected = collect(kb, page_keys, view_pages)
     targets, found = collected.targets, collected.found
     entries = [f.entry for f in found]
     built = postings.build(entries, [f.tokens for f in found], collected.surface)
