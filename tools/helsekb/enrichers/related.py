@@ -49,18 +49,18 @@ class Scores:
         self.by_page: dict[str, dict[str, Score]] = {}
 
     def add(self, a: str, b: str, points: int, reason: str = "", *, kind: str = "") -> None:
-        """Credit both directions of the pair (a, b) unless they are the same page."""
+        """Credit the pair (a, b) unless they are the same page: one score, which both
+        pages see (a pair's credits are the same both ways)."""
         if a == b:
             return
-        for x, y in ((a, b), (b, a)):
-            by_other = self.by_page.setdefault(x, {})
-            score = by_other.get(y)
-            if score is None:  # not setdefault(y, Score()): that builds a Score every call
-                score = by_other[y] = Score()
-            labels = score.labels_of(kind)
-            if reason not in labels:
-                score.points += points
-                labels.append(reason)
+        by_other = self.by_page.setdefault(a, {})
+        score = by_other.get(b)
+        if score is None:  # not setdefault(b, Score()): that builds a Score every call
+            score = by_other[b] = self.by_page.setdefault(b, {})[a] = Score()
+        labels = score.labels_of(kind)
+        if reason not in labels:
+            score.points += points
+            labels.append(reason)
 
 
 def relate(kb: KnowledgeBase) -> None:
