@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,11 @@ def test_parts_written_where_they_are_rendered_are_the_parts_rendered_here(
     written = pipeline.render_parts(kb, workers=2, into=tmp_path / "docs")
     assert written.files == {} and here.files["kb.json"]
     assert written.views == here.views and written.page_keys == here.page_keys
+    canonical: dict[str, str] = {}
+    surfaces = [surface.items() for _, _, surface in written.page_keys]
+    assert all(canonical.setdefault(w, w) is w for s in surfaces for pair in s for w in pair), (
+        "a word the workers sent back is held once per page, not once"
+    )
     files = [p for p in (tmp_path / "docs").rglob("*") if p.is_file()]
     on_disk = {p.relative_to(tmp_path / "docs").as_posix(): p.read_bytes() for p in files}
     assert on_disk == {path: text.encode() for path, text in here.files.items()}
@@ -86,3 +92,23 @@ def _fail_on_7(n: int) -> int:
 def test_an_error_in_a_worker_reaches_the_caller() -> None:
     with pytest.raises(ValueError, match="sju"):
         parallel.fork_map(_fail_on_7, list(range(100)), workers=2)
+
+
+def _wait_for_first_result(item: tuple[int, str]) -> int:
+    """The last item waits until the caller has seen the first result."""
+    n, flag = item
+    deadline = time.monotonic() + 30
+    while n == 99 and not Path(flag).exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError("no result was given before all were done")
+        time.sleep(0.01)
+    return n
+
+
+def test_fork_imap_gives_each_result_as_it_comes(tmp_path: Path) -> None:
+    flag = tmp_path / "first-result-seen"
+    out = []
+    for n in parallel.fork_imap(_wait_for_first_result, [(n, str(flag)) for n in range(100)], 2):
+        flag.touch()
+        out.append(n)
+    assert out == list(range(100))

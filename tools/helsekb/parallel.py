@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -35,15 +35,28 @@ def fork_map(
 
     Items go out ``chunk`` at a time (default: an eighth of a worker's share); give 1, and a
     lower ``min_items`` (per worker), for a few items that are much costlier than the rest."""
+    return list(fork_imap(func, items, workers, chunk, min_items))
+
+
+def fork_imap(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    workers: int,
+    chunk: int | None = None,
+    min_items: int = MIN_ITEMS_PER_WORKER,
+) -> Iterator[R]:
+    """:func:`fork_map`, each result given as soon as it and those before it are in (so the
+    caller can fold them in instead of holding them all)."""
     if workers <= 1 or len(items) < min_items * workers or not hasattr(os, "fork"):
-        return [func(item) for item in items]
+        yield from (func(item) for item in items)
+        return
     global _JOB
     _JOB = (func, items)
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             chunk = chunk or max(1, len(items) // (workers * 8))
-            return pool.map(_call, range(len(items)), chunksize=chunk)
+            yield from pool.imap(_call, range(len(items)), chunksize=chunk)
     finally:
         gc.unfreeze()
         _JOB = None

@@ -260,12 +260,13 @@ def render_parts(
         *roleviews.role_view_parts(kb),
         *kb.documents,
     ]
-    done = parallel.fork_map(partial(_render_part, into), parts, workers, chunk=1, min_items=2)
+    done = parallel.fork_imap(partial(_render_part, into), parts, workers, chunk=1, min_items=2)
     rendered = Rendered({}, [], [])
+    words: dict[str, str] = {}
     for part in done:
         rendered.files.update(part.files)
         rendered.views.extend(part.views)
-        rendered.page_keys.extend(part.page_keys)
+        rendered.page_keys.extend(search_index.shared(keys, words) for keys in part.page_keys)
     navigation = {nav.NAV_FILE: nav.render_nav(kb, rendered.views)}
     rendered.files.update(_kept(navigation, into))
     return rendered

@@ -136,6 +136,18 @@ def page_keys(doc: Document, page: Page, markdown: str) -> PageKeys:
     return headings, [tokens for _, tokens in entries], surface
 
 
+def shared(keys: PageKeys, words: dict[str, str]) -> PageKeys:
+    """``keys`` with each word and key one string shared by every page (``words`` holds
+    them): a worker's results arrive as new strings, and pages repeat most of their words
+    (at 1,000 pages 270,000 words, 25,000 of them distinct)."""
+    headings, tokens, surface = keys
+    return (
+        headings,
+        tokens,
+        {words.setdefault(w, w): words.setdefault(k, k) for w, k in surface.items()},
+    )
+
+
 def _context(doc: Document, page: Page) -> str:
     return " ".join([doc.title, page.chapter, page.title])
 
