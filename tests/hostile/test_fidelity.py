@@ -1,5 +1,5 @@
 """The fidelity check cannot be skipped: it runs on every source of every convert, before
-anything is written, and a sentence missing from what would be written fails the run."""
+anything is put in place, and a sentence missing from what was written fails the run."""
 
 from __future__ import annotations
 
