@@ -213,16 +213,17 @@ def _build(args: argparse.Namespace, stages: Stages) -> int:
         site = _StagedSite(args, stages, staging)
         beside = builds_from(Path.cwd(), args.out)
         code = _convert(args, stages, site.build if beside else None)
-        if code == 0 and not site.built:  # the conversion was replayed, or not staged
+        if code:
+            return code
+        if not site.built:  # the conversion was replayed, or not staged
             site.build(None)
-        if code == 0 and site.error:
+        if site.error:
             Console().print(f"site build failed: {site.error}", markup=False)
             return 1
-        if code == 0:
-            fsutil.replace_dir(staging, args.site_dir)
-    if code == 0 and args.zip:
+        fsutil.replace_dir(staging, args.site_dir)
+    if args.zip:
         write_zip(args.site_dir, args.zip)
-    return code
+    return 0
 
 
 @dataclass(slots=True)

@@ -119,7 +119,8 @@ def collect(
 
 def _keyed(entries: list[Entry], context: str) -> _Keyed:
     """The entries with their keys (one context set for all), and their distinct words with
-    their keys (stemmed here, in the worker, which has just stemmed them for the entries)."""
+    their keys (stemmed here, where the entries' words have just been stemmed: for a page,
+    in the Markdown worker that rendered it)."""
     context_keys = frozenset(postings.keys(context))
     keyed = [(e, postings.tokenize(e, context_keys)) for e in entries]
     surface = dict.fromkeys(w for e in entries for w in postings.surface_words(e, context))
