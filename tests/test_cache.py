@@ -11,7 +11,8 @@ import pytest
 
 from helsekb import cache as cache_module
 from helsekb import pipeline
-from helsekb.cache import Cache
+from helsekb.cache import Cache, document_key
+from helsekb.model import Document, DocumentRef, Page
 from helsekb.report import Level, RunReport
 from helsekb.stages import Stages
 from tests.conftest import SOURCES
@@ -87,6 +88,39 @@ def test_only_the_changed_source_is_read_and_the_output_matches_a_cold_run(
     assert "En ny setning om rehabilitering." in (project / "docs" / "kb.json").read_text()
 
 
+def test_only_documents_whose_model_changed_are_rendered_again(project: Path) -> None:
+    """A document's files and search keys come from the cache when its enriched model is
+    unchanged; the changed one is rendered again (the output is a cold run's: see above)."""
+    _convert(project)
+    folder = project / "cache" / cache_module.RENDERED
+    first = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.pickle")}
+    assert len(first) == 4, "one entry per document"
+    path = project / "source_docs" / CAPTURE
+    path.write_text(path.read_text(encoding="utf-8") + "\nEn ny setning om rehabilitering.\n")
+    assert not _convert(project).failed
+    now = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.pickle")}
+    kept = {name for name, stamp in now.items() if first.get(name) == stamp}
+    assert len(now) == 4 and len(kept) == 3, "three taken as they were, the old one pruned"
+    files, _ = pickle.loads((folder / next(iter(now.keys() - kept))).read_bytes())
+    assert any("En ny setning om rehabilitering." in text for text in files.values())
+
+
+def test_a_document_key_depends_on_values_not_on_shared_objects() -> None:
+    """A freshly read source shares strings that one recalled from the cache does not (and
+    the other way round): the same values must give the same key."""
+    title = "".join(["Oppfølging ", "av pasienter"])
+    ref = DocumentRef("Retningslinje")
+
+    def document(second_title: str) -> Document:
+        pages = [Page(title, "a.txt", ref), Page(second_title, "a.txt", ref)]
+        return Document("Retningslinje", pages=pages)
+
+    shared, apart = document(title), document("".join(["Oppfølging av ", "pasienter"]))
+    assert shared.pages[1].title is title and apart.pages[1].title is not title
+    assert document_key(shared) == document_key(apart)
+    assert document_key(shared) != document_key(document("Utredning"))
+
+
 def test_fidelity_renders_only_pages_whose_markdown_changed(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -122,6 +156,52 @@ def test_fidelity_renders_only_pages_whose_markdown_changed(
     lost = _convert(project)
     assert lost.failed
     assert any("Enda en setning" in d.message for d in lost.all_diagnostics())
+
+
+def test_fidelity_checks_again_only_sources_whose_text_or_pages_changed(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helsekb import fidelity
+
+    checked: list[str] = []
+    original = fidelity.check
+
+    def counting(main_text: str, boilerplate: list[str], texts: list[str]) -> fidelity.Fidelity:
+        checked.append(main_text)
+        return original(main_text, boilerplate, texts)
+
+    monkeypatch.setattr(fidelity, "check", counting)
+    first = _convert(project)
+    assert len(checked) == 5
+    (project / "docs" / "index.md").write_text("endret for hånd\n")  # not replayed: checked
+    checked.clear()
+    again = _convert(project)
+    assert checked == [], "every result from the last run"
+    assert [f.sentences_kept for f in again.files] == [f.sentences_kept for f in first.files]
+    path = project / "source_docs" / CAPTURE
+    path.write_text(path.read_text(encoding="utf-8") + "\nEn ny setning om rehabilitering.\n")
+    changed = _convert(project)
+    assert len(checked) == 1 and "En ny setning om rehabilitering." in checked[0]
+    assert (
+        sum(f.sentences_kept for f in changed.files)
+        == sum(f.sentences_kept for f in first.files) + 1
+    )
+    results = pickle.loads((project / "cache" / cache_module.CHECKS).read_bytes())
+    assert len(results) == 5, "the current run's sources only"
+
+
+def test_a_fidelity_result_is_taken_only_while_the_pages_are_the_same() -> None:
+    """An unchanged source whose page changed (another source's change can do that) is
+    checked again: a sentence lost from its page is still an error."""
+    job = pipeline.FidelityJob("Første setning her. Andre setning her.", [], ["a.md"])
+    whole = {"a.md": "Første setning her. Andre setning her.\n"}
+    known, (result,) = pipeline.check_pages([job], whole.__getitem__)
+    assert result.ok and result.kept == 2 and len(known.checks) == 1
+    again, (same,) = pipeline.check_pages([job], whole.__getitem__, known)
+    assert same is known.checks[next(iter(known.checks))], "taken from the last run"
+    cut = {"a.md": "Første setning her.\n"}
+    _, (lost,) = pipeline.check_pages([job], cut.__getitem__, again)
+    assert lost.missing == ["Andre setning her."]
 
 
 def test_a_cached_source_is_not_read_again(project: Path, reads: list[str]) -> None:

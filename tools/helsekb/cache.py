@@ -1,17 +1,21 @@
-"""The conversion cache: parsed sources by content hash, and the last run's fingerprint.
+"""The conversion cache: parsed sources and rendered documents by content hash, and the
+last run's fingerprint.
 
 A source whose bytes, catalogue entry and helsekb code are unchanged is not read again: its
-``ReadResult`` comes back from ``<cache>/read/<key>.pickle``. A conversion whose every input
-is unchanged (same fingerprint) and whose output directory was not touched since is not
-done again at all: its report is replayed and the output left as it is. Any change to
-helsekb's code or data files changes every key, so a stale cache is never used. The cache
-holds only what helsekb itself wrote (pickles: keep it writable by the administrator
-only, like the code); deleting it is always safe (the next run is cold).
+``ReadResult`` comes back from ``<cache>/read/<key>.pickle``. A document whose enriched
+model and helsekb code are unchanged is not rendered again: its Markdown files and search
+keys come back from ``<cache>/rendered/<key>.pickle`` (:func:`document_key`). A
+conversion whose every input is unchanged (same fingerprint) and whose output directory
+was not touched since is not done again at all: its report is replayed and the output left
+as it is. Any change to helsekb's code or data files changes every key, so a stale cache is
+never used. The cache holds only what helsekb itself wrote (pickles: keep it writable by
+the administrator only, like the code); deleting it is always safe (the next run is cold).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 from dataclasses import astuple
@@ -26,8 +30,10 @@ from helsekb.report import RunReport
 PACKAGE = Path(__file__).resolve().parent
 CACHE_ENV = "HELSEKB_CACHE_DIR"
 DEFAULT_DIR = Path(".cache") / "helsekb"
+READ, RENDERED = "read", "rendered"
 LAST_RUN = "last-run.pickle"
 PAGE_TEXTS = "page-texts.pickle"
+CHECKS = "fidelity-checks.pickle"
 
 
 @cache
@@ -46,6 +52,21 @@ def source_key(entry: SourceEntry) -> str:
     digest = hashlib.sha256(code_fingerprint().encode())
     digest.update(repr(astuple(entry)[1:]).encode())  # all but the absolute path
     digest.update(entry.path.read_bytes())
+    return digest.hexdigest()
+
+
+def document_key(doc: Any) -> str:
+    """What a document's rendering depends on: the whole enriched model of it (every field
+    a writer can read, related pages and change dates included) and the code.
+
+    Pickled without the pickler's memo, so equal values give equal bytes whichever objects
+    happen to be shared (a freshly read source shares strings a cached one does not)."""
+    stream = io.BytesIO()
+    pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: each object written out in full, however often it occurs
+    pickler.dump(doc)
+    digest = hashlib.sha256(code_fingerprint().encode())
+    digest.update(stream.getbuffer())
     return digest.hexdigest()
 
 
@@ -80,20 +101,32 @@ class Cache:
         """``HELSEKB_CACHE_DIR``, else ``.cache/helsekb`` in the working directory."""
         return cls(Path(os.environ.get(CACHE_ENV) or DEFAULT_DIR))
 
-    def _read_path(self, key: str) -> Path | None:
-        return self.root / "read" / f"{key}.pickle" if self.root else None
+    def _path(self, kind: str, key: str) -> Path | None:
+        return self.root / kind / f"{key}.pickle" if self.root else None
 
     def get_read(self, key: str) -> tuple[str, ReadResult] | None:
         """(format, parsed source) stored under ``key``, if any."""
-        path = self._read_path(key)
+        path = self._path(READ, key)
         found = _load(path) if path else None
         ok = isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], ReadResult)
         return found if ok else None
 
     def put_read(self, key: str, result: tuple[str, ReadResult]) -> None:
-        path = self._read_path(key)
+        path = self._path(READ, key)
         if path:
             _store(path, result)
+
+    def get_rendered(self, key: str) -> tuple[dict[str, str], list[Any]] | None:
+        """(files, their pages' search keys) of the document stored under ``key``, if any."""
+        path = self._path(RENDERED, key)
+        found = _load(path) if path else None
+        ok = isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], dict)
+        return found if ok else None
+
+    def put_rendered(self, key: str, rendered: tuple[dict[str, str], list[Any]]) -> None:
+        path = self._path(RENDERED, key)
+        if path:
+            _store(path, rendered)
 
     def last_run(self, fingerprint: str, out: Path) -> RunReport | None:
         """The report of the last conversion if it had these inputs and ``out`` is as it left it."""
@@ -120,13 +153,26 @@ class Cache:
         if self.root:
             _store(self.root / PAGE_TEXTS, texts)
 
-    def prune(self, keep: set[str]) -> None:
-        """Drop the parsed sources no longer in use (old versions of changed files)."""
-        folder = self.root / "read" if self.root else None
-        if folder and folder.is_dir():
-            for path in folder.glob("*.pickle"):
-                if path.stem not in keep:
-                    path.unlink(missing_ok=True)
+    def checks(self) -> dict[str, Any]:
+        """The fidelity check's result for each source, by ``fidelity.check_key`` (from the
+        last run)."""
+        found = _load(self.root / CHECKS) if self.root else None
+        return found if isinstance(found, dict) else {}
+
+    def put_checks(self, checks: dict[str, Any]) -> None:
+        """Keep these (the current run's sources only: older ones are dropped)."""
+        if self.root:
+            _store(self.root / CHECKS, checks)
+
+    def prune(self, read: set[str], rendered: set[str] | None = None) -> None:
+        """Drop the parsed sources and rendered documents this run did not use (old
+        versions of changed ones); ``None`` keeps every rendered document."""
+        for kind, keep in ((READ, read), (RENDERED, rendered)):
+            folder = self.root / kind if self.root else None
+            if keep is not None and folder and folder.is_dir():
+                for path in folder.glob("*.pickle"):
+                    if path.stem not in keep:
+                        path.unlink(missing_ok=True)
 
 
 def _load(path: Path) -> Any:

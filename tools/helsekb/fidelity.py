@@ -76,6 +76,15 @@ def page_key(text: str) -> str:
     return hashlib.sha256(_page_key_salt() + text.encode("utf-8")).hexdigest()
 
 
+def check_key(main_text: str, boilerplate: list[str], page_keys: list[str]) -> str:
+    """What a source's check depends on: its main text, its chrome strings, the texts of
+    its pages (by :func:`page_key`), helsekb and the renderer versions."""
+    digest = hashlib.sha256(_page_key_salt())
+    for part in [main_text, *boilerplate, "\0", *page_keys]:
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
 def page_text(text: str) -> str:
     """Plain text of one Markdown file as the site shows it: front matter values and body."""
     meta, body = frontmatter.parse(text)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from helsekb import SITE_URL_ENV, catalogue, fidelity, fsutil, history, merge, parallel
-from helsekb.cache import Cache, run_fingerprint, source_key
+from helsekb.cache import Cache, document_key, run_fingerprint, source_key
 from helsekb.enrichers import (
     citations,
     crosslinks,
@@ -227,11 +227,13 @@ def render(kb: KnowledgeBase, log: list[dict[str, Any]] | None = None) -> dict[s
 @dataclass(slots=True)
 class Rendered:
     """What rendering gave: the files (those not written to a directory), the overview
-    pages (title, path), and every page's search keys, in the model's page order."""
+    pages (title, path), every page's search keys, in the model's page order, and the
+    documents' cache keys (those rendered with a cache)."""
 
     files: dict[str, str]
     views: list[tuple[str, str]]
     page_keys: list[search_index.PageKeys]
+    documents: list[str] = field(default_factory=list)
 
 
 Part = Callable[[], dict[str, str]] | Document
@@ -243,6 +245,7 @@ def render_parts(
     log: list[dict[str, Any]] | None = None,
     workers: int = 1,
     into: Path | None = None,
+    cache: Cache | None = None,
 ) -> Rendered:
     """The Markdown pages, kb.json and the navigation (everything but the search index),
     with what the search index needs of them.
@@ -250,7 +253,8 @@ def render_parts(
     The parts (kb.json, the views, the role views, each document's pages) are rendered in
     ``workers`` forked processes, and merged in a fixed order. With ``into``, each part is
     written there by the process that rendered it, and only what the search index needs
-    comes back: no process holds every page at once (hundreds of MB at 5,000 pages)."""
+    comes back: no process holds every page at once (hundreds of MB at 5,000 pages).
+    With a ``cache``, a document rendered before from the same model is taken from it."""
     site_url = os.environ.get(SITE_URL_ENV, "")
     parts: list[Part] = [
         lambda: {"index.md": pages.render_home(kb)},
@@ -260,26 +264,35 @@ def render_parts(
         *roleviews.role_view_parts(kb),
         *kb.documents,
     ]
-    done = parallel.fork_imap(partial(_render_part, into), parts, workers, chunk=1, min_items=2)
+    render = partial(_render_part, into, cache)
+    done = parallel.fork_imap(render, parts, workers, chunk=1, min_items=2)
     rendered = Rendered({}, [], [])
     words: dict[str, str] = {}
     for part in done:
         rendered.files.update(part.files)
         rendered.views.extend(part.views)
+        rendered.documents.extend(part.documents)
         rendered.page_keys.extend(search_index.shared(keys, words) for keys in part.page_keys)
     navigation = {nav.NAV_FILE: nav.render_nav(kb, rendered.views)}
     rendered.files.update(_kept(navigation, into))
     return rendered
 
 
-def _render_part(into: Path | None, part: Part) -> Rendered:
+def _render_part(into: Path | None, cache: Cache | None, part: Part) -> Rendered:
     """One part's files (written to ``into`` if given), its views and its pages' keys."""
-    if isinstance(part, Document):
+    if not isinstance(part, Document):
+        files = part()
+        return Rendered(_kept(files, into), views.view_pages(files), [])
+    key = document_key(part) if cache and cache.root else ""
+    found = cache.get_rendered(key) if cache and key else None
+    if found is None:
         files = _document_files(part)
         keys = [search_index.page_keys(part, p, files[p.path]) for p in part.pages]
+        if cache and key:
+            cache.put_rendered(key, (files, keys))
     else:
-        files, keys = part(), []
-    return Rendered(_kept(files, into), views.view_pages(files), keys)
+        files, keys = found
+    return Rendered(_kept(files, into), views.view_pages(files), keys, [key] if key else [])
 
 
 def _kept(files: dict[str, str], into: Path | None) -> dict[str, str]:
@@ -337,55 +350,94 @@ def fidelity_jobs(sources: list[Source], kb: KnowledgeBase) -> list[FidelityJob]
     return jobs
 
 
+@dataclass(slots=True)
+class Known:
+    """What the last run's fidelity check found: page texts by ``fidelity.page_key`` and
+    each source's result by ``fidelity.check_key``."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+    checks: dict[str, fidelity.Fidelity] = field(default_factory=dict)
+
+    @classmethod
+    def recall(cls, cache: Cache | None) -> Known:
+        """From the cache (nothing without one)."""
+        return cls(cache.page_texts(), cache.checks()) if cache and cache.root else cls()
+
+    def keep(self, cache: Cache | None) -> None:
+        if cache and cache.root:
+            cache.put_page_texts(self.texts)
+            cache.put_checks(self.checks)
+
+
 def check_pages(
     jobs: list[FidelityJob],
     page: Callable[[str], str],
-    known: dict[str, str] | None = None,
+    known: Known | None = None,
     workers: int = 1,
-) -> tuple[dict[str, str], list[fidelity.Fidelity]]:
+) -> tuple[Known, list[fidelity.Fidelity]]:
     """Check every job against the plain text of its files (``page`` gives a file's Markdown).
 
     Every file is rendered once (a document's index serves all its sources), in ``workers``
     processes; a file whose Markdown is unchanged since the last run takes its text from
-    ``known`` (``fidelity.page_key`` -> text). Returns the texts of this run's files, so
-    keyed, and each job's result."""
+    ``known``, and a job whose main text and files' texts are all unchanged its result.
+    Returns what this run found (for the next) and each job's result."""
     unique = list(dict.fromkeys(p for job in jobs for p in job.paths))
     # ``page`` is asked again for the files to render rather than all Markdown held at once
     keys = {path: fidelity.page_key(page(path)) for path in unique}
-    known = known or {}
-    todo = [path for path in unique if keys[path] not in known]
+    known = known or Known()
+    found = Known(_page_texts(unique, keys, page, known.texts, workers))
+    job_keys = [
+        fidelity.check_key(j.main_text, j.boilerplate, [keys[p] for p in j.paths]) for j in jobs
+    ]
+    todo = [(j, k) for j, k in zip(jobs, job_keys, strict=True) if k not in known.checks]
+    checks = [
+        (j.main_text, j.boilerplate, [found.texts[keys[p]] for p in j.paths]) for j, _ in todo
+    ]
+    found.checks = {k: known.checks[k] for k in job_keys if k in known.checks}
+    results = parallel.fork_map(_check, checks, workers)
+    found.checks.update((k, result) for (_, k), result in zip(todo, results, strict=True))
+    return found, [found.checks[k] for k in job_keys]
+
+
+def _page_texts(
+    paths: list[str],
+    keys: dict[str, str],
+    page: Callable[[str], str],
+    known: dict[str, str],
+    workers: int,
+) -> dict[str, str]:
+    """The plain text of each file by its key: known, else rendered (in ``workers``)."""
+    todo = [path for path in paths if keys[path] not in known]
     rendered = parallel.fork_map(lambda path: fidelity.page_text(page(path)), todo, workers)
-    texts = {keys[path]: known[keys[path]] for path in unique if keys[path] in known}
+    texts = {keys[path]: known[keys[path]] for path in paths if keys[path] in known}
     texts.update((keys[path], text) for path, text in zip(todo, rendered, strict=True))
-    checks = [(j.main_text, j.boilerplate, [texts[keys[p]] for p in j.paths]) for j in jobs]
-    return texts, parallel.fork_map(_check, checks, workers)
+    return texts
 
 
 def check_fidelity(
     sources: list[Source],
     kb: KnowledgeBase,
     page: Callable[[str], str],
-    known: dict[str, str] | None = None,
+    known: Known | None = None,
     workers: int = 1,
-) -> dict[str, str]:
+) -> Known:
     """Record sentences kept per source; a lost sentence or leaked chrome is an error.
 
-    See :func:`check_pages`; returns the texts of this run's pages by ``page_key``."""
-    texts, results = check_pages(fidelity_jobs(sources, kb), page, known, workers)
+    See :func:`check_pages`; returns what this run found."""
+    found, results = check_pages(fidelity_jobs(sources, kb), page, known, workers)
     for count, result in zip(_counts(sources), results, strict=True):
         _record(count, result)
-    return texts
+    return found
 
 
 def check_staged(
     docs: Path, jobs: list[FidelityJob], cache_root: Path | None
 ) -> list[fidelity.Fidelity]:
     """The fidelity check of files written to ``docs``, in a process of its own (see
-    :func:`convert`); the page texts go to the cache there, not back through a pipe."""
+    :func:`convert`); what it found goes to the cache there, not back through a pipe."""
     cache = Cache(cache_root)
-    known = cache.page_texts() if cache_root else None
-    texts, results = check_pages(jobs, partial(read_page, docs), known)
-    cache.put_page_texts(texts)
+    found, results = check_pages(jobs, partial(read_page, docs), Known.recall(cache))
+    found.keep(cache)
     return results
 
 
@@ -516,10 +568,11 @@ def convert(
     with fsutil.staging_dir(out) as tmp:
         staged = tmp / out.name
         with stages.stage("markdown"):
-            rendered = render_parts(kb, log, workers, into=staged)
+            rendered = render_parts(kb, log, workers, staged, cached and cached.cache)
         with stages.stage("search index"):
             index = search_index.render_index(kb, rendered.page_keys, rendered.views)
             write_tree(index, staged)
+        documents = set(rendered.documents)
         del rendered, index
         if alongside is not None and not run.failed:
             jobs, counts = fidelity_jobs(sources, kb), _counts(sources)
@@ -530,17 +583,15 @@ def convert(
                 _record(count, result)
         else:
             with stages.stage("fidelity"):
-                known = cached.cache.page_texts() if cached else None
+                cache = cached.cache if cached else None
                 page = partial(read_page, staged)
-                texts = check_fidelity(sources, kb, page, known, workers)
-                if cached:
-                    cached.cache.put_page_texts(texts)
+                check_fidelity(sources, kb, page, Known.recall(cache), workers).keep(cache)
         if not run.failed:
             with stages.stage("write"):
                 fsutil.replace_dir(staged, out)
     if cached and not run.failed:
         cached.cache.remember_run(fingerprint, out, run)
-        cached.cache.prune({k for k in cached.keys if k})
+        cached.cache.prune({k for k in cached.keys if k}, documents)
     return run
 
 
