@@ -26,11 +26,13 @@ from typing import Any
 from helsekb import SITE_URL_ENV
 from helsekb.readers import ReadResult, SourceEntry
 from helsekb.report import RunReport
+from helsekb.writers.export import KB_JSON
 
 PACKAGE = Path(__file__).resolve().parent
 CACHE_ENV = "HELSEKB_CACHE_DIR"
 DEFAULT_DIR = Path(".cache") / "helsekb"
-READ, RENDERED = "read", "rendered"
+READ, RENDERED, SUMMARIES = "read", "rendered", "documents"
+SNAPSHOT = "snapshot.pickle"
 LAST_RUN = "last-run.pickle"
 PAGE_TEXTS = "page-texts.pickle"
 CHECKS = "fidelity-checks.pickle"
@@ -128,6 +130,34 @@ class Cache:
         if path:
             _store(path, rendered)
 
+    def get_summary(self, key: str) -> dict[str, Any] | None:
+        """The ``kb.json`` data of the document stored under ``key`` (``document_key``, taken
+        before the change dates are set: its pages' ``changed`` is that of the run that
+        stored it)."""
+        path = self._path(SUMMARIES, key)
+        found = _load(path) if path else None
+        return found if isinstance(found, dict) else None
+
+    def put_summary(self, key: str, data: dict[str, Any]) -> None:
+        path = self._path(SUMMARIES, key)
+        if path and not path.exists():  # the same key: the same data
+            _store(path, data)
+
+    def snapshot(self, out: Path) -> dict[str, str] | None:
+        """Each document's key (slug -> key) in ``out/kb.json``, if it is as the last
+        conversion left it (else None: the cache cannot vouch for it)."""
+        found = _load(self.root / SNAPSHOT) if self.root else None
+        if not isinstance(found, dict) or found.get("stamp") != _file_stamp(out / KB_JSON):
+            return None
+        keys = found.get("documents")
+        return keys if isinstance(keys, dict) else None
+
+    def put_snapshot(self, out: Path, keys: dict[str, str]) -> None:
+        """Remember which document keys ``out/kb.json`` was written from (call after it is
+        in place)."""
+        if self.root:
+            _store(self.root / SNAPSHOT, {"stamp": _file_stamp(out / KB_JSON), "documents": keys})
+
     def last_run(self, fingerprint: str, out: Path) -> RunReport | None:
         """The report of the last conversion if it had these inputs and ``out`` is as it left it."""
         found = _load(self.root / LAST_RUN) if self.root else None
@@ -164,15 +194,26 @@ class Cache:
         if self.root:
             _store(self.root / CHECKS, checks)
 
-    def prune(self, read: set[str], rendered: set[str] | None = None) -> None:
-        """Drop the parsed sources and rendered documents this run did not use (old
-        versions of changed ones); ``None`` keeps every rendered document."""
-        for kind, keep in ((READ, read), (RENDERED, rendered)):
+    def prune(
+        self, read: set[str], rendered: set[str] | None = None, summaries: set[str] | None = None
+    ) -> None:
+        """Drop the parsed sources, rendered documents and document data this run did not
+        use (old versions of changed ones); ``None`` keeps all of a kind."""
+        for kind, keep in ((READ, read), (RENDERED, rendered), (SUMMARIES, summaries)):
             folder = self.root / kind if self.root else None
             if keep is not None and folder and folder.is_dir():
                 for path in folder.glob("*.pickle"):
                     if path.stem not in keep:
                         path.unlink(missing_ok=True)
+
+
+def _file_stamp(path: Path) -> tuple[int, int, int] | None:
+    """A file's size, modification time and inode (None if it is missing)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ino
 
 
 def _load(path: Path) -> Any:

@@ -1,6 +1,7 @@
 """The change log: what each conversion changed, kept in ``docs/endringer/``.
 
-The previous conversion's ``docs/kb.json`` is the snapshot a new conversion compares with.
+The previous conversion's ``docs/kb.json`` is the snapshot a new conversion compares with
+(or, with a cache, the documents of it that changed: ``snapshot.py``).
 A conversion that changes pages adds one entry (dated by :func:`today`) to the log; one that
 changes nothing keeps the log as it is, so the same sources give the same ``docs/``. The
 first conversion into an empty directory has nothing to compare with and logs nothing.
@@ -36,17 +37,21 @@ def today() -> date:
     return now.date()
 
 
-def load(out: Path) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    """The previous snapshot (None if there is none or it is unreadable) and change log."""
+def load_snapshot(out: Path) -> dict[str, Any] | None:
+    """The previous conversion's ``kb.json`` (None if there is none or it is unreadable)."""
     try:
-        snapshot = json.loads((out / export.KB_JSON).read_text(encoding="utf-8"))
+        return json.loads((out / export.KB_JSON).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None, []
+        return None
+
+
+def load_log(out: Path) -> list[dict[str, Any]]:
+    """The change log so far (empty if there is none or it is unreadable)."""
     try:
         log = json.loads((out / LOG).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        log = []
-    return snapshot, log if isinstance(log, list) else []
+        return []
+    return log if isinstance(log, list) else []
 
 
 def update(

@@ -16,7 +16,16 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from helsekb import SITE_URL_ENV, catalogue, fidelity, fsutil, history, merge, parallel
+from helsekb import (
+    SITE_URL_ENV,
+    catalogue,
+    fidelity,
+    fsutil,
+    history,
+    merge,
+    parallel,
+    snapshot,
+)
 from helsekb.cache import Cache, document_key, run_fingerprint, source_key
 from helsekb.enrichers import (
     citations,
@@ -246,6 +255,7 @@ def render_parts(
     workers: int = 1,
     into: Path | None = None,
     cache: Cache | None = None,
+    keys: list[str] | None = None,
 ) -> Rendered:
     """The Markdown pages, kb.json and the navigation (everything but the search index),
     with what the search index needs of them.
@@ -254,11 +264,13 @@ def render_parts(
     ``workers`` forked processes, and merged in a fixed order. With ``into``, each part is
     written there by the process that rendered it, and only what the search index needs
     comes back: no process holds every page at once (hundreds of MB at 5,000 pages).
-    With a ``cache``, a document rendered before from the same model is taken from it."""
+    With a ``cache``, a document rendered before from the same model is taken from it, and
+    each document's ``kb.json`` data is kept there under its key in ``keys`` (for the next
+    run's change log: ``snapshot.py``)."""
     site_url = os.environ.get(SITE_URL_ENV, "")
     parts: list[Part] = [
         lambda: {"index.md": pages.render_home(kb)},
-        partial(_kb_json, kb, into),
+        partial(_kb_json, kb, into, cache, keys),
         lambda: history.render(log or [], site_url),
         lambda: views.render_views(kb),
         *roleviews.role_view_parts(kb),
@@ -303,12 +315,20 @@ def _kept(files: dict[str, str], into: Path | None) -> dict[str, str]:
     return {}
 
 
-def _kb_json(kb: KnowledgeBase, into: Path | None) -> dict[str, str]:
-    """kb.json; written to ``into`` a document at a time (it is never one string there)."""
+def _kb_json(
+    kb: KnowledgeBase, into: Path | None, cache: Cache | None, keys: list[str] | None
+) -> dict[str, str]:
+    """kb.json; written to ``into`` a document at a time (it is never one string there),
+    each document's data kept in the ``cache`` under its key in ``keys``."""
     if into is None:
         return {export.KB_JSON: export.render_kb(kb)}
-    _write_pieces(_inside(into, export.KB_JSON), export.kb_pieces(kb))
+    keep = partial(_keep_summary, cache, keys) if cache and keys else None
+    _write_pieces(_inside(into, export.KB_JSON), export.kb_pieces(kb, keep))
     return {}
+
+
+def _keep_summary(cache: Cache, keys: list[str], n: int, data: dict[str, Any]) -> None:
+    cache.put_summary(keys[n], data)
 
 
 def _document_files(doc: Document) -> dict[str, str]:
@@ -509,11 +529,14 @@ def _write_pieces(path: Path, pieces: Iterable[str]) -> None:
             stream.write(piece)
 
 
-def _log_changes(kb: KnowledgeBase, out: Path) -> list[dict[str, Any]]:
+def _log_changes(
+    kb: KnowledgeBase, out: Path, keys: list[str] | None, cache: Cache | None
+) -> list[dict[str, Any]]:
     """Compare with the previous conversion in ``out``; mark the pages that changed."""
-    snapshot, log = history.load(out)
-    if snapshot is not None:  # else nothing to compare with (and kb_data is not cheap)
-        log = history.update(snapshot, log, export.kb_data(kb), history.today())
+    log = history.load_log(out)
+    if (out / export.KB_JSON).is_file():  # else nothing to compare with
+        before, after = snapshot.compared(kb, keys, out, cache)
+        log = history.update(before, log, after, history.today())
     history.mark_changed(kb, log)
     return log
 
@@ -561,18 +584,20 @@ def convert(
     with stages.stage("read"):
         sources, run.files = read_all(entries, progress, cached=cached)
     workers = _workers()
+    cache = cached.cache if cached else None
     with stages.stage("enrich"):
         kb = assemble(sources)
         _attach(run, enrich(kb, workers))
-        log = _log_changes(kb, out)
+        doc_keys = snapshot.document_keys(kb, workers) if cache else None
+        log = _log_changes(kb, out, doc_keys, cache)
     with fsutil.staging_dir(out) as tmp:
         staged = tmp / out.name
         with stages.stage("markdown"):
-            rendered = render_parts(kb, log, workers, staged, cached and cached.cache)
+            rendered = render_parts(kb, log, workers, staged, cache, doc_keys)
         with stages.stage("search index"):
             index = search_index.render_index(kb, rendered.page_keys, rendered.views)
             write_tree(index, staged)
-        documents = set(rendered.documents)
+        documents, slugs = set(rendered.documents), [doc.slug for doc in kb.documents]
         del rendered, index
         if alongside is not None and not run.failed:
             jobs, counts = fidelity_jobs(sources, kb), _counts(sources)
@@ -583,15 +608,15 @@ def convert(
                 _record(count, result)
         else:
             with stages.stage("fidelity"):
-                cache = cached.cache if cached else None
                 page = partial(read_page, staged)
                 check_fidelity(sources, kb, page, Known.recall(cache), workers).keep(cache)
         if not run.failed:
             with stages.stage("write"):
                 fsutil.replace_dir(staged, out)
-    if cached and not run.failed:
+    if cached and doc_keys is not None and not run.failed:
         cached.cache.remember_run(fingerprint, out, run)
-        cached.cache.prune({k for k in cached.keys if k}, documents)
+        cached.cache.put_snapshot(out, dict(zip(slugs, doc_keys, strict=True)))
+        cached.cache.prune({k for k in cached.keys if k}, documents, set(doc_keys))
     return run
 
 

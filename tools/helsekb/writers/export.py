@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -169,15 +169,25 @@ def render_kb(kb: KnowledgeBase) -> str:
     return "".join(kb_pieces(kb))
 
 
-def kb_pieces(kb: KnowledgeBase) -> Iterator[str]:
+def kb_pieces(
+    kb: KnowledgeBase, each: Callable[[int, dict[str, Any]], None] | None = None
+) -> Iterator[str]:
     """``kb.json`` a document at a time: only one document's data (and, written as it
     comes, its text) exists at once; all of it, as dicts, took hundreds of MB at 5,000
-    pages, and as one string 90 MB."""
+    pages, and as one string 90 MB. ``each`` is given every document's number and data."""
     why = roles.tags(kb)
     yield f'{{"schema":{SCHEMA},"documents":['
     for n, doc in enumerate(kb.documents):
-        yield ("," if n else "") + _json(_document(doc, why))
+        data = _document(doc, why)
+        if each:
+            each(n, data)
+        yield ("," if n else "") + _json(data)
     yield f"],{_json(_rest(kb))[1:]}\n"
+
+
+def document_data(doc: Document, why: roles.Index) -> dict[str, Any]:
+    """One document as ``kb.json`` has it (``why``: :func:`roles.tags` of its knowledge base)."""
+    return _document(doc, why)
 
 
 def _json(data: Any) -> str:
