@@ -105,6 +105,45 @@ def test_only_documents_whose_model_changed_are_rendered_again(project: Path) ->
     assert any("En ny setning om rehabilitering." in text for text in files.values())
 
 
+def test_pages_are_enriched_again_only_when_they_or_what_they_are_linked_with_changed(
+    project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A page's links, abbreviations, topics and role tags come from the cache while the
+    page and its context are unchanged; a new document title changes every page's context
+    (any page may mention it), so every page is worked on again."""
+    from helsekb.enrichers import roles
+
+    tagged: list[str] = []
+    original = roles.page_tags
+
+    def counting(vocab: roles.Vocabulary, document: str, page: Page) -> list[roles.Tag]:
+        tagged.append(page.source_file)
+        return original(vocab, document, page)
+
+    monkeypatch.setattr(roles, "page_tags", counting)
+    _convert(project)
+    pages = len(tagged)
+    assert pages >= 7
+    path = project / "source_docs" / CAPTURE
+    path.write_text(path.read_text(encoding="utf-8") + "\nEn ny setning om rehabilitering.\n")
+    tagged.clear()
+    assert not _convert(project).failed
+    assert tagged == [CAPTURE], "the changed page only"
+    cold = tmp_path_factory.mktemp("cold")
+    for folder in ("source_docs", "docs"):  # the same sources and history snapshot
+        shutil.copytree(project / folder, cold / folder)
+    for root in (project, cold):
+        catalogue = root / "source_docs" / "sources.yml"
+        text = catalogue.read_text(encoding="utf-8")
+        catalogue.write_text(text.replace("title: Nasjonal plan for", "title: Plan for"), "utf-8")
+    tagged.clear()
+    assert not _convert(project).failed
+    assert len(tagged) == pages, "every page: the names of the documents changed"
+    assert not pipeline.convert(cold / "source_docs", cold / "docs").failed
+    assert _snapshot(project / "docs") == _snapshot(cold / "docs")
+    assert len(list((project / "cache" / cache_module.PAGES).glob("*.pickle"))) == pages
+
+
 def test_a_document_key_depends_on_values_not_on_shared_objects() -> None:
     """A freshly read source shares strings that one recalled from the cache does not (and
     the other way round): the same values must give the same key."""

@@ -13,8 +13,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helsekb import pipeline
-from helsekb.enrichers.roles import Rules, load_vocabulary
+from helsekb import catalogue, pipeline
+from helsekb.enrichers.roles import Rules, _explain_page, load_vocabulary, page_tags, parts
+from helsekb.model import ListItem
 from helsekb.report import RunReport
 from helsekb.roles_eval import EPILOG, Evaluation, evaluate, register, render_table
 from helsekb.writers import roleviews
@@ -370,3 +371,18 @@ def test_role_views_are_in_the_nav(converted: tuple[RunReport, Path]) -> None:
         "  - Ansvarsmatrise: roller/ansvarsmatrise.md\n"
     ) in nav
     assert "  role_picker:\n  - fastlege\n  - kommune\n  - spesialisthelsetjenesten\n" in nav
+
+
+def test_page_tags_by_position_are_the_tags_of_each_part() -> None:
+    """Kept in the cache, a page's tags are put back by position (``parts``): every part
+    the tagger tags must be listed, and only those."""
+    kb = pipeline.assemble(pipeline.read_all(catalogue.load(SOURCES)[0])[0])
+    vocab = load_vocabulary()
+    items = 0
+    for doc in kb.documents:
+        for page in doc.pages:
+            by_id = _explain_page(vocab, (doc.title, page))
+            by_place = page_tags(vocab, doc.title, page)
+            assert dict(zip(map(id, parts(page)), by_place, strict=True)) == by_id
+            items += sum(isinstance(part, ListItem) for part in parts(page))
+    assert items > 100, "list items (nested ones too) are among the parts"

@@ -18,6 +18,7 @@ import hashlib
 import io
 import os
 import pickle
+from collections.abc import Iterable
 from dataclasses import astuple
 from functools import cache
 from pathlib import Path
@@ -31,7 +32,7 @@ from helsekb.writers.export import KB_JSON
 PACKAGE = Path(__file__).resolve().parent
 CACHE_ENV = "HELSEKB_CACHE_DIR"
 DEFAULT_DIR = Path(".cache") / "helsekb"
-READ, RENDERED, SUMMARIES = "read", "rendered", "documents"
+READ, RENDERED, SUMMARIES, PAGES = "read", "rendered", "documents", "pages"
 SNAPSHOT = "snapshot.pickle"
 LAST_RUN = "last-run.pickle"
 PAGE_TEXTS = "page-texts.pickle"
@@ -57,19 +58,25 @@ def source_key(entry: SourceEntry) -> str:
     return digest.hexdigest()
 
 
-def document_key(doc: Any) -> str:
-    """What a document's rendering depends on: the whole enriched model of it (every field
-    a writer can read, related pages and change dates included) and the code.
+def content_key(value: Any, *context: str) -> str:
+    """A key of ``value`` (any model object), ``context`` and the code.
 
-    Pickled without the pickler's memo, so equal values give equal bytes whichever objects
-    happen to be shared (a freshly read source shares strings a cached one does not)."""
+    ``value`` is pickled without the pickler's memo, so equal values give equal bytes
+    whichever objects happen to be shared (a freshly read source shares strings a cached
+    one does not)."""
     stream = io.BytesIO()
     pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True  # no memo: each object written out in full, however often it occurs
-    pickler.dump(doc)
-    digest = hashlib.sha256(code_fingerprint().encode())
+    pickler.dump(value)
+    digest = hashlib.sha256("\0".join([code_fingerprint(), *context, ""]).encode())
     digest.update(stream.getbuffer())
     return digest.hexdigest()
+
+
+def document_key(doc: Any) -> str:
+    """What a document's rendering depends on: the whole enriched model of it (every field
+    a writer can read, related pages and change dates included) and the code."""
+    return content_key(doc)
 
 
 def run_fingerprint(keys: list[str]) -> str:
@@ -97,6 +104,11 @@ class Cache:
 
     def __init__(self, root: Path | None) -> None:
         self.root = root
+        self.used: dict[str, set[str]] = {}
+        """The keys of each kind this run used (in this process): :meth:`prune` keeps them."""
+
+    def use(self, kind: str, keys: Iterable[str | None]) -> None:
+        self.used.setdefault(kind, set()).update(k for k in keys if k)
 
     @classmethod
     def default(cls) -> Cache:
@@ -129,6 +141,16 @@ class Cache:
         path = self._path(RENDERED, key)
         if path:
             _store(path, rendered)
+
+    def get_page(self, key: str) -> Any:
+        """A page's enrichment result stored under ``key`` (``enrichers.pagework``), if any."""
+        path = self._path(PAGES, key)
+        return _load(path) if path else None
+
+    def put_page(self, key: str, result: Any) -> None:
+        path = self._path(PAGES, key)
+        if path:
+            _store(path, result)
 
     def get_summary(self, key: str) -> dict[str, Any] | None:
         """The ``kb.json`` data of the document stored under ``key`` (``document_key``, taken
@@ -194,14 +216,12 @@ class Cache:
         if self.root:
             _store(self.root / CHECKS, checks)
 
-    def prune(
-        self, read: set[str], rendered: set[str] | None = None, summaries: set[str] | None = None
-    ) -> None:
-        """Drop the parsed sources, rendered documents and document data this run did not
-        use (old versions of changed ones); ``None`` keeps all of a kind."""
-        for kind, keep in ((READ, read), (RENDERED, rendered), (SUMMARIES, summaries)):
+    def prune(self) -> None:
+        """Drop the entries of each kind this run used that it did not use (old versions
+        of changed sources, documents and pages); kinds it did not use are left alone."""
+        for kind, keep in self.used.items():
             folder = self.root / kind if self.root else None
-            if keep is not None and folder and folder.is_dir():
+            if folder and folder.is_dir():
                 for path in folder.glob("*.pickle"):
                     if path.stem not in keep:
                         path.unlink(missing_ok=True)

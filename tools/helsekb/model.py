@@ -260,7 +260,7 @@ class KnowledgeBase:
     topics: list[Topic] = field(default_factory=list)
     glossary: list[GlossaryEntry] = field(default_factory=list)
     role_tags: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
-    """enrichers.roles' tags by id() of page, section, block and item (set by tag_roles)."""
+    """enrichers.roles' tags by id() of page, section, block and item (set by put_tags)."""
 
     def pages(self) -> list[Page]:
         return [p for d in self.documents for p in d.pages]

@@ -26,17 +26,16 @@ from helsekb import (
     parallel,
     snapshot,
 )
-from helsekb.cache import Cache, document_key, run_fingerprint, source_key
-from helsekb.enrichers import (
-    citations,
-    crosslinks,
-    glossary,
-    laws,
-    references,
-    related,
-    roles,
-    topics,
+from helsekb.cache import (
+    READ,
+    RENDERED,
+    SUMMARIES,
+    Cache,
+    document_key,
+    run_fingerprint,
+    source_key,
 )
+from helsekb.enrichers import citations, crosslinks, pagework, references, related, topics
 from helsekb.limits import Limits, SettingError, read_sources
 from helsekb.model import HOERINGSUTKAST, Document, KnowledgeBase, Page
 from helsekb.readers import ReaderError, ReadResult, SourceEntry
@@ -193,10 +192,10 @@ def _assign_paths(kb: KnowledgeBase) -> None:
             page.path = "/".join(p for p in parts if p)
 
 
-def enrich(kb: KnowledgeBase, workers: int = 1) -> list[Diagnostic]:
+def enrich(kb: KnowledgeBase, workers: int = 1, cache: Cache | None = None) -> list[Diagnostic]:
     """Anchors, reference fields, links, glossary, topics, roles, bibliography, Se også
     (the per-page work of the law and mention links, glossary, topics and role tagger in
-    ``workers`` processes).
+    ``workers`` processes, each page's from the ``cache`` if unchanged: ``pagework``).
 
     Returns what a reader of the convert report should know: unresolved citations,
     ambiguous mentions, unexplained abbreviations (each naming its source file).
@@ -207,11 +206,7 @@ def enrich(kb: KnowledgeBase, workers: int = 1) -> list[Diagnostic]:
     try:
         crosslinks.rewrite_links(kb)
         diagnostics = citations.link_citations(kb)
-        linkers = [laws.linker(), crosslinks.mention_linker(kb)]
-        diagnostics += crosslinks.link_pages(kb, linkers, workers)
-        diagnostics += glossary.build_glossary(kb, workers)
-        topics.find_topics(kb, workers)
-        roles.tag_roles(kb, workers)
+        diagnostics += pagework.work(kb, workers, cache)
     except crosslinks.DataError as exc:
         return [Diagnostic(Level.ERROR, "helsekb/data", str(exc))]
     citations.build_bibliography(kb)
@@ -587,7 +582,7 @@ def convert(
     cache = cached.cache if cached else None
     with stages.stage("enrich"):
         kb = assemble(sources)
-        _attach(run, enrich(kb, workers))
+        _attach(run, enrich(kb, workers, cache))
         doc_keys = snapshot.document_keys(kb, workers) if cache else None
         log = _log_changes(kb, out, doc_keys, cache)
     with fsutil.staging_dir(out) as tmp:
@@ -597,7 +592,7 @@ def convert(
         with stages.stage("search index"):
             index = search_index.render_index(kb, rendered.page_keys, rendered.views)
             write_tree(index, staged)
-        documents, slugs = set(rendered.documents), [doc.slug for doc in kb.documents]
+        documents, slugs = rendered.documents, [doc.slug for doc in kb.documents]
         del rendered, index
         if alongside is not None and not run.failed:
             jobs, counts = fidelity_jobs(sources, kb), _counts(sources)
@@ -616,7 +611,9 @@ def convert(
     if cached and doc_keys is not None and not run.failed:
         cached.cache.remember_run(fingerprint, out, run)
         cached.cache.put_snapshot(out, dict(zip(slugs, doc_keys, strict=True)))
-        cached.cache.prune({k for k in cached.keys if k}, documents, set(doc_keys))
+        for kind, keys in ((READ, cached.keys), (RENDERED, documents), (SUMMARIES, doc_keys)):
+            cached.cache.use(kind, keys)
+        cached.cache.prune()
     return run
 
 

@@ -7,6 +7,7 @@ link: running an enricher twice changes nothing and a link never nests in a link
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,7 +18,6 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
 
-from helsekb import parallel
 from helsekb.model import BlockType, KnowledgeBase, ListItem, Page, Provenance, Span
 from helsekb.readers.clean import safe_href
 from helsekb.report import Diagnostic, Level
@@ -212,6 +212,12 @@ class Name:
     targets: set[str] = field(default_factory=set)
 
 
+def index_digest(index: dict[str, list[Name]]) -> str:
+    """The index's content, the same in every process (``Name.targets`` is a set)."""
+    rows = [(n.text, n.tokens, sorted(n.targets)) for names in index.values() for n in names]
+    return hashlib.sha256(repr(rows).encode("utf-8")).hexdigest()
+
+
 def name_index(kb: KnowledgeBase) -> dict[str, list[Name]]:
     """Names by their first token, longest first: every document title plus aliases.yml."""
     names: dict[tuple[str, ...], Name] = {}
@@ -268,12 +274,14 @@ PageLinker = Callable[[Page], list[Diagnostic]]
 """Makes links in one page's runs (with ``link_range``); returns what to report."""
 
 
-def link_pages(kb: KnowledgeBase, linkers: list[PageLinker], workers: int = 1) -> list[Diagnostic]:
-    """Run ``linkers`` on every page, in ``workers`` forked processes: each sends back only
-    the runs it changed, which are put in place here, in page order."""
-    pages = list(kb.pages())
+Linked = tuple[list[tuple[int, list[Span]]], list[Diagnostic]]
+"""What linking a page changed (run number, new spans) and what it reported."""
+
+
+def put_links(pages: list[Page], linked: list[Linked]) -> list[Diagnostic]:
+    """Put each page's changed runs (from :func:`link_page`, maybe run in another process)
+    in place, in page order; the diagnostics, in that order."""
     diagnostics: list[Diagnostic] = []
-    linked = parallel.fork_map(partial(_link_page, linkers), pages, workers)
     for page, (changed, found) in zip(pages, linked, strict=True):
         if changed:
             page_runs = list(runs(page))
@@ -283,9 +291,7 @@ def link_pages(kb: KnowledgeBase, linkers: list[PageLinker], workers: int = 1) -
     return diagnostics
 
 
-def _link_page(
-    linkers: list[PageLinker], page: Page
-) -> tuple[list[tuple[int, list[Span]]], list[Diagnostic]]:
+def link_page(linkers: list[PageLinker], page: Page) -> Linked:
     """The changed runs (number, new spans) and the diagnostics of the linkers on ``page``."""
     before = [(run, list(run.spans)) for run in runs(page)]
     diagnostics = [found for link in linkers for found in link(page)]
@@ -298,9 +304,10 @@ def _same(now: list[Span], before: list[Span]) -> bool:
     return len(now) == len(before) and all(a is b for a, b in zip(now, before, strict=True))
 
 
-def mention_linker(kb: KnowledgeBase) -> PageLinker:
-    """Links the first mention on a page of another document or page of the knowledge base."""
-    return partial(_link_mentions, index=name_index(kb))
+def mention_linker(index: dict[str, list[Name]]) -> PageLinker:
+    """Links the first mention on a page of another document or page of the knowledge base
+    (``index``: :func:`name_index` of it)."""
+    return partial(_link_mentions, index=index)
 
 
 def _link_mentions(page: Page, index: dict[str, list[Name]]) -> list[Diagnostic]:

@@ -6,10 +6,11 @@ the glossary; all-capital tokens that nothing explains are reported.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from functools import partial
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from helsekb import parallel
 from helsekb.enrichers.crosslinks import load_data, location, runs
 from helsekb.model import Document, GlossaryEntry, KnowledgeBase, Page
 from helsekb.readers.clean import clean_inline
@@ -34,38 +35,58 @@ def expansion(text: str) -> str:
     return "" if text in ('""', "''") else text
 
 
-def build_glossary(kb: KnowledgeBase, workers: int = 1) -> list[Diagnostic]:
-    """Set each page's abbreviations and the glossary; report unexplained capitals
-    (pages searched in ``workers`` processes)."""
-    known = curated()
-    ignore = set(load_data("abbreviations.yml", "ignore"))
+@dataclass(slots=True)
+class Known:
+    """What explains an abbreviation: the curated list, each document's own list (in
+    ``kb.documents`` order) and both together per document; the words never reported."""
+
+    curated: dict[str, str]
+    owns: list[dict[str, str]]
+    explained: list[dict[str, str]]
+    ignore: set[str]
+
+    def digest(self, n: int) -> str:
+        """What document ``n``'s pages are looked at with, the same in every process."""
+        rows = (sorted(self.explained[n].items()), sorted(self.ignore))
+        return hashlib.sha256(repr(rows).encode("utf-8")).hexdigest()
+
+
+def explanations(kb: KnowledgeBase) -> Known:
+    """What explains the abbreviations of ``kb``'s pages (curated, and each document's own)."""
+    listed = curated()
     owns = [_own(doc) for doc in kb.documents]
-    explained = [{**known, **own} for own in owns]
-    pages = [(n, page) for n, doc in enumerate(kb.documents) for page in doc.pages]
-    found = iter(parallel.fork_map(partial(_page_glossary, explained, ignore), pages, workers))
+    explained = [{**listed, **own} for own in owns]
+    return Known(listed, owns, explained, set(load_data("abbreviations.yml", "ignore")))
+
+
+def page_glossary(
+    explained: dict[str, str], ignore: set[str], page: Page
+) -> tuple[dict[str, str], list[Diagnostic]]:
+    """A page's abbreviations with their expansions, and its unexplained capitals."""
+    return _used(page, explained), _unknown(page, explained, ignore)
+
+
+def put_glossary(
+    kb: KnowledgeBase, known: Known, found: Iterable[tuple[dict[str, str], list[Diagnostic]]]
+) -> list[Diagnostic]:
+    """Set each page's abbreviations (``found``: :func:`page_glossary` of every page, in
+    order) and the glossary; the unexplained capitals, in page order."""
+    pages = iter(found)
     entries: dict[tuple[str, str], GlossaryEntry] = {}
     diagnostics: list[Diagnostic] = []
-    for doc, own in zip(kb.documents, owns, strict=True):
+    for doc, own in zip(kb.documents, known.owns, strict=True):
         for abbr, text in own.items():
             entries.setdefault((abbr, doc.title), GlossaryEntry(abbr, text, doc.title))
         for page in doc.pages:
-            page.glossary, unknown = next(found)
+            page.glossary, unknown = next(pages)
             for abbr in page.glossary:
                 source = doc.title if abbr in own else ""
-                entry = entries.setdefault((abbr, source), GlossaryEntry(abbr, known[abbr]))
+                entry = entries.setdefault((abbr, source), GlossaryEntry(abbr, known.curated[abbr]))
                 entry.pages.append(page.path)
             diagnostics.extend(unknown)
-    kb.abbreviations = {**known, **{k: v for own in owns for k, v in own.items()}}
+    kb.abbreviations = {**known.curated, **{k: v for own in known.owns for k, v in own.items()}}
     kb.glossary = sorted(entries.values(), key=lambda e: (e.abbreviation.casefold(), e.source))
     return diagnostics
-
-
-def _page_glossary(
-    explained: list[dict[str, str]], ignore: set[str], doc_page: tuple[int, Page]
-) -> tuple[dict[str, str], list[Diagnostic]]:
-    """A page's abbreviations with their expansions, and its unexplained capitals."""
-    n, page = doc_page
-    return _used(page, explained[n]), _unknown(page, explained[n], ignore)
 
 
 def _own(doc: Document) -> dict[str, str]:

@@ -418,10 +418,36 @@ def tags(kb: KnowledgeBase) -> Index:
     return kb.role_tags
 
 
-def tag_roles(kb: KnowledgeBase, workers: int = 1) -> None:
-    """Set ``roles`` on pages (their names added to ``tags``), headings, statements, items."""
-    vocab = load_vocabulary()
-    index = kb.role_tags = explain(kb, vocab, workers)
+def page_tags(vocab: Vocabulary, document: str, page: Page) -> list[Tag]:
+    """The tags of the page's parts, in :func:`parts` order (no ``id()``: a result kept
+    from another process is put in place by position)."""
+    index = _explain_page(vocab, (document, page))
+    tags = [index[id(part)] for part in parts(page)]
+    if len(tags) != len(index):
+        raise AssertionError(f"{page.path}: {len(index)} parts tagged, {len(tags)} listed")
+    return tags
+
+
+def parts(page: Page) -> Iterator[Page | Section | Block | ListItem]:
+    """What the role tagger tags: the page, each section, each block but lists, and each
+    list item (depth first), in reading order."""
+    yield page
+    for section in page.sections:
+        yield section
+        for block in section.blocks:
+            if block.type is BlockType.LIST:
+                yield from walk_items(block.items)
+            else:
+                yield block
+
+
+def put_tags(kb: KnowledgeBase, vocab: Vocabulary, tags: Iterable[list[Tag]]) -> None:
+    """Set ``roles`` on pages (their names added to ``tags``), headings, statements, items
+    (``tags``: :func:`page_tags` of every page, in order); ``kb.role_tags`` to all of them."""
+    index: Index = {}
+    kb.role_tags = index
+    for page, tagged in zip(kb.pages(), tags, strict=True):
+        index.update(zip(map(id, parts(page)), tagged, strict=True))
     names = vocab.names()
     for page in kb.pages():
         page.roles = index[id(page)].roles

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import partial
+from collections.abc import Iterable
 
-from helsekb import parallel
 from helsekb.enrichers.crosslinks import load_data, require, runs, walk_items
 from helsekb.model import Block, BlockType, KnowledgeBase, ListItem, Page, Span, Topic
 from helsekb.slug import slugify, unique
@@ -43,7 +42,11 @@ def _plain(spans: list[Span]) -> str:
     return "".join(s.text for s in spans)
 
 
-def topic_patterns() -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
+Patterns = list[tuple[str, re.Pattern[str], tuple[str, ...]]]
+"""(name, pattern, its terms in lower case) per topic."""
+
+
+def topic_patterns() -> Patterns:
     """(name, pattern, its terms in lower case) per topic of data/topics.yml, in order."""
     out = []
     for n, entry in enumerate(load_data("topics.yml", "topics")):
@@ -56,20 +59,19 @@ def topic_patterns() -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
     return out
 
 
-def find_topics(kb: KnowledgeBase, workers: int = 1) -> None:
+def put_topics(
+    kb: KnowledgeBase, patterns: Patterns, found: Iterable[dict[str, list[str]]]
+) -> None:
     """Every topic with the ``path#anchor`` of each paragraph or list item it occurs in
-    (pages searched in ``workers`` processes)."""
-    patterns = topic_patterns()
+    (``found``: :func:`page_topics` of every page, in order)."""
     places: dict[str, list[str]] = {name: [] for name, _, _ in patterns}
-    for found in parallel.fork_map(partial(_page_topics, patterns), list(kb.pages()), workers):
-        for name, where in found.items():
+    for page in found:
+        for name, where in page.items():
             places[name].extend(where)
-    kb.topics = [Topic(name, found) for name, found in places.items() if found]
+    kb.topics = [Topic(name, where) for name, where in places.items() if where]
 
 
-def _page_topics(
-    patterns: list[tuple[str, re.Pattern[str], tuple[str, ...]]], page: Page
-) -> dict[str, list[str]]:
+def page_topics(patterns: Patterns, page: Page) -> dict[str, list[str]]:
     """Topic -> the places on ``page`` where it occurs, in reading order."""
     places: dict[str, list[str]] = {}
     for run in runs(page):
