@@ -144,6 +144,20 @@ def test_pages_are_enriched_again_only_when_they_or_what_they_are_linked_with_ch
     assert len(list((project / "cache" / cache_module.PAGES).glob("*.pickle"))) == pages
 
 
+def test_rendered_files_are_keyed_by_the_model_and_the_change_dates() -> None:
+    """The model's key is taken before the change log dates the pages; a page newly dated
+    (its badge) must not take the files rendered without the date."""
+    from datetime import date
+
+    doc = Document("Retningslinje", pages=[Page("Side", "a.txt", DocumentRef("Retningslinje"))])
+    part = pipeline.DocumentPart(doc, document_key(doc))
+    undated = part.render_key()
+    assert pipeline.DocumentPart(doc, document_key(doc)).render_key() == undated
+    doc.pages[0].changed = date(2026, 11, 24)
+    assert part.render_key() != undated
+    assert pipeline.DocumentPart(doc, "").render_key() != part.render_key()
+
+
 def test_a_document_key_depends_on_values_not_on_shared_objects() -> None:
     """A freshly read source shares strings that one recalled from the cache does not (and
     the other way round): the same values must give the same key."""

@@ -74,8 +74,9 @@ def content_key(value: Any, *context: str) -> str:
 
 
 def document_key(doc: Any) -> str:
-    """What a document's rendering depends on: the whole enriched model of it (every field
-    a writer can read, related pages and change dates included) and the code."""
+    """What a document's outputs depend on: the whole enriched model of it (every field a
+    writer can read, related pages included) and the code. Taken before the change log sets
+    the pages' ``changed`` dates; the rendered files' key adds them (``pipeline``)."""
     return content_key(doc)
 
 

@@ -8,6 +8,7 @@ the check runs in another process; the swap still waits for the check.)
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -31,7 +32,6 @@ from helsekb.cache import (
     RENDERED,
     SUMMARIES,
     Cache,
-    document_key,
     run_fingerprint,
     source_key,
 )
@@ -240,7 +240,22 @@ class Rendered:
     documents: list[str] = field(default_factory=list)
 
 
-Part = Callable[[], dict[str, str]] | Document
+@dataclass(slots=True)
+class DocumentPart:
+    """A document to render, with its cache key before the change log set its pages'
+    ``changed`` dates ("": not cached)."""
+
+    doc: Document
+    key: str = ""
+
+    def render_key(self) -> str:
+        """The key of what rendering it gives: the model's, then the dates (the only field
+        set after the model's key was taken)."""
+        dates = repr([page.changed for page in self.doc.pages])
+        return hashlib.sha256(f"{self.key}\0{dates}".encode()).hexdigest()
+
+
+Part = Callable[[], dict[str, str]] | DocumentPart
 """A part of the output: a function giving its files, or a document (its pages)."""
 
 
@@ -259,9 +274,9 @@ def render_parts(
     ``workers`` forked processes, and merged in a fixed order. With ``into``, each part is
     written there by the process that rendered it, and only what the search index needs
     comes back: no process holds every page at once (hundreds of MB at 5,000 pages).
-    With a ``cache``, a document rendered before from the same model is taken from it, and
-    each document's ``kb.json`` data is kept there under its key in ``keys`` (for the next
-    run's change log: ``snapshot.py``)."""
+    With a ``cache`` and each document's key in ``keys`` (``snapshot.document_keys``), a
+    document rendered before from the same model is taken from it, and each document's
+    ``kb.json`` data is kept there (for the next run's change log: ``snapshot.py``)."""
     site_url = os.environ.get(SITE_URL_ENV, "")
     parts: list[Part] = [
         lambda: {"index.md": pages.render_home(kb)},
@@ -269,7 +284,7 @@ def render_parts(
         lambda: history.render(log or [], site_url),
         lambda: views.render_views(kb),
         *roleviews.role_view_parts(kb),
-        *kb.documents,
+        *(DocumentPart(doc, keys[n] if keys else "") for n, doc in enumerate(kb.documents)),
     ]
     render = partial(_render_part, into, cache)
     done = parallel.fork_imap(render, parts, workers, chunk=1, min_items=2)
@@ -287,14 +302,15 @@ def render_parts(
 
 def _render_part(into: Path | None, cache: Cache | None, part: Part) -> Rendered:
     """One part's files (written to ``into`` if given), its views and its pages' keys."""
-    if not isinstance(part, Document):
+    if not isinstance(part, DocumentPart):
         files = part()
         return Rendered(_kept(files, into), views.view_pages(files), [])
-    key = document_key(part) if cache and cache.root else ""
+    doc = part.doc
+    key = part.render_key() if cache and part.key else ""
     found = cache.get_rendered(key) if cache and key else None
     if found is None:
-        files = _document_files(part)
-        keys = [search_index.page_keys(part, p, files[p.path]) for p in part.pages]
+        files = _document_files(doc)
+        keys = [search_index.page_keys(doc, p, files[p.path]) for p in doc.pages]
         if cache and key:
             cache.put_rendered(key, (files, keys))
     else:
