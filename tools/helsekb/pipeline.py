@@ -294,7 +294,7 @@ def render_parts(
         rendered.files.update(part.files)
         rendered.views.extend(part.views)
         rendered.documents.extend(part.documents)
-        rendered.page_keys.extend(search_index.shared(keys, words) for keys in part.page_keys)
+        rendered.page_keys.extend(search_index.shared(found, words) for found in part.page_keys)
     navigation = {nav.NAV_FILE: nav.render_nav(kb, rendered.views)}
     rendered.files.update(_kept(navigation, into))
     return rendered
