@@ -1,10 +1,12 @@
-"""The conversion cache: parsed sources and rendered documents by content hash, and the
+"""The conversion cache: each step's results by a hash of what they were made from, and the
 last run's fingerprint.
 
-A source whose bytes, catalogue entry and helsekb code are unchanged is not read again: its
-``ReadResult`` comes back from ``<cache>/read/<key>.pickle``. A document whose enriched
-model and helsekb code are unchanged is not rendered again: its Markdown files and search
-keys come back from ``<cache>/rendered/<key>.pickle`` (:func:`document_key`). A
+Each kind of result has a folder of ``<key>.pickle`` files: ``read/`` the parsed sources
+(key: the source's bytes and catalogue entry), ``pages/`` each page's links, abbreviations,
+topics and role tags (``enrichers.pagework``), ``rendered/`` each document's Markdown files
+and search keys, ``documents/`` each document's ``kb.json`` data (``snapshot.py``); beside
+them the fidelity check's page texts and results, and which document keys the output's
+``kb.json`` was written from. Keys of model objects come from :func:`content_key`. A
 conversion whose every input is unchanged (same fingerprint) and whose output directory
 was not touched since is not done again at all: its report is replayed and the output left
 as it is. Any change to helsekb's code or data files changes every key, so a stale cache is
@@ -119,46 +121,46 @@ class Cache:
     def _path(self, kind: str, key: str) -> Path | None:
         return self.root / kind / f"{key}.pickle" if self.root else None
 
+    def _get(self, kind: str, key: str) -> Any:
+        """The value stored under ``key`` of ``kind``, or None."""
+        path = self._path(kind, key)
+        return _load(path) if path else None
+
+    def _put(self, kind: str, key: str, value: Any) -> None:
+        path = self._path(kind, key)
+        if path:
+            _store(path, value)
+
     def get_read(self, key: str) -> tuple[str, ReadResult] | None:
         """(format, parsed source) stored under ``key``, if any."""
-        path = self._path(READ, key)
-        found = _load(path) if path else None
+        found = self._get(READ, key)
         ok = isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], ReadResult)
         return found if ok else None
 
     def put_read(self, key: str, result: tuple[str, ReadResult]) -> None:
-        path = self._path(READ, key)
-        if path:
-            _store(path, result)
+        self._put(READ, key, result)
 
     def get_rendered(self, key: str) -> tuple[dict[str, str], list[Any]] | None:
         """(files, their pages' search keys) of the document stored under ``key``, if any."""
-        path = self._path(RENDERED, key)
-        found = _load(path) if path else None
+        found = self._get(RENDERED, key)
         ok = isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], dict)
         return found if ok else None
 
     def put_rendered(self, key: str, rendered: tuple[dict[str, str], list[Any]]) -> None:
-        path = self._path(RENDERED, key)
-        if path:
-            _store(path, rendered)
+        self._put(RENDERED, key, rendered)
 
     def get_page(self, key: str) -> Any:
         """A page's enrichment result stored under ``key`` (``enrichers.pagework``), if any."""
-        path = self._path(PAGES, key)
-        return _load(path) if path else None
+        return self._get(PAGES, key)
 
     def put_page(self, key: str, result: Any) -> None:
-        path = self._path(PAGES, key)
-        if path:
-            _store(path, result)
+        self._put(PAGES, key, result)
 
     def get_summary(self, key: str) -> dict[str, Any] | None:
         """The ``kb.json`` data of the document stored under ``key`` (``document_key``, taken
         before the change dates are set: its pages' ``changed`` is that of the run that
         stored it)."""
-        path = self._path(SUMMARIES, key)
-        found = _load(path) if path else None
+        found = self._get(SUMMARIES, key)
         return found if isinstance(found, dict) else None
 
     def put_summary(self, key: str, data: dict[str, Any]) -> None:
@@ -196,10 +198,14 @@ class Cache:
             record = {"fingerprint": fingerprint, "stamp": directory_stamp(out), "report": report}
             _store(self.root / LAST_RUN, record)
 
+    def _dict(self, name: str) -> dict[str, Any]:
+        """The dict in file ``name`` of the cache (empty if missing or unreadable)."""
+        found = _load(self.root / name) if self.root else None
+        return found if isinstance(found, dict) else {}
+
     def page_texts(self) -> dict[str, str]:
         """The fidelity check's plain text of each page, by ``page_key`` (from the last run)."""
-        found = _load(self.root / PAGE_TEXTS) if self.root else None
-        return found if isinstance(found, dict) else {}
+        return self._dict(PAGE_TEXTS)
 
     def put_page_texts(self, texts: dict[str, str]) -> None:
         """Keep these (the current run's pages only: older ones are dropped)."""
@@ -209,8 +215,7 @@ class Cache:
     def checks(self) -> dict[str, Any]:
         """The fidelity check's result for each source, by ``fidelity.check_key`` (from the
         last run)."""
-        found = _load(self.root / CHECKS) if self.root else None
-        return found if isinstance(found, dict) else {}
+        return self._dict(CHECKS)
 
     def put_checks(self, checks: dict[str, Any]) -> None:
         """Keep these (the current run's sources only: older ones are dropped)."""

@@ -382,7 +382,7 @@ def fidelity_jobs(sources: list[Source], kb: KnowledgeBase) -> list[FidelityJob]
 
 
 @dataclass(slots=True)
-class Known:
+class Checked:
     """What the last run's fidelity check found: page texts by ``fidelity.page_key`` and
     each source's result by ``fidelity.check_key``."""
 
@@ -390,7 +390,7 @@ class Known:
     checks: dict[str, fidelity.Fidelity] = field(default_factory=dict)
 
     @classmethod
-    def recall(cls, cache: Cache | None) -> Known:
+    def recall(cls, cache: Cache | None) -> Checked:
         """From the cache (nothing without one)."""
         return cls(cache.page_texts(), cache.checks()) if cache and cache.root else cls()
 
@@ -403,9 +403,9 @@ class Known:
 def check_pages(
     jobs: list[FidelityJob],
     page: Callable[[str], str],
-    known: Known | None = None,
+    known: Checked | None = None,
     workers: int = 1,
-) -> tuple[Known, list[fidelity.Fidelity]]:
+) -> tuple[Checked, list[fidelity.Fidelity]]:
     """Check every job against the plain text of its files (``page`` gives a file's Markdown).
 
     Every file is rendered once (a document's index serves all its sources), in ``workers``
@@ -415,8 +415,8 @@ def check_pages(
     unique = list(dict.fromkeys(p for job in jobs for p in job.paths))
     # ``page`` is asked again for the files to render rather than all Markdown held at once
     keys = {path: fidelity.page_key(page(path)) for path in unique}
-    known = known or Known()
-    found = Known(_page_texts(unique, keys, page, known.texts, workers))
+    known = known or Checked()
+    found = Checked(_page_texts(unique, keys, page, known.texts, workers))
     job_keys = [
         fidelity.check_key(j.main_text, j.boilerplate, [keys[p] for p in j.paths]) for j in jobs
     ]
@@ -449,9 +449,9 @@ def check_fidelity(
     sources: list[Source],
     kb: KnowledgeBase,
     page: Callable[[str], str],
-    known: Known | None = None,
+    known: Checked | None = None,
     workers: int = 1,
-) -> Known:
+) -> Checked:
     """Record sentences kept per source; a lost sentence or leaked chrome is an error.
 
     See :func:`check_pages`; returns what this run found."""
@@ -467,7 +467,7 @@ def check_staged(
     """The fidelity check of files written to ``docs``, in a process of its own (see
     :func:`convert`); what it found goes to the cache there, not back through a pipe."""
     cache = Cache(cache_root)
-    found, results = check_pages(jobs, partial(read_page, docs), Known.recall(cache))
+    found, results = check_pages(jobs, partial(read_page, docs), Checked.recall(cache))
     found.keep(cache)
     return results
 
@@ -620,7 +620,7 @@ def convert(
         else:
             with stages.stage("fidelity"):
                 page = partial(read_page, staged)
-                check_fidelity(sources, kb, page, Known.recall(cache), workers).keep(cache)
+                check_fidelity(sources, kb, page, Checked.recall(cache), workers).keep(cache)
         if not run.failed:
             with stages.stage("write"):
                 fsutil.replace_dir(staged, out)

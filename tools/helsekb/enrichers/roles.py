@@ -319,13 +319,24 @@ def _context(page: Page, document: str) -> str:
 def explain(kb: KnowledgeBase, vocab: Vocabulary | None = None, workers: int = 1) -> Index:
     """Tags for every page, section, heading, paragraph, notice and list item of ``kb``.
 
-    Pages are independent, so they are tagged in ``workers`` forked processes; a forked
-    child sees the parent's objects at the same addresses, so its ``id()`` keys hold here."""
+    Pages are independent, so they are tagged in ``workers`` forked processes, each
+    page's tags listed by position (:func:`page_tags`) and keyed here."""
     vocab = vocab or load_vocabulary()
     pages = [(doc.title, page) for doc in kb.documents for page in doc.pages]
+    tagged = parallel.fork_map(partial(_page_tags, vocab), pages, workers)
+    return index_of(kb, tagged)
+
+
+def _page_tags(vocab: Vocabulary, doc_page: tuple[str, Page]) -> list[Tag]:
+    return page_tags(vocab, *doc_page)
+
+
+def index_of(kb: KnowledgeBase, tags: Iterable[list[Tag]]) -> Index:
+    """The tags of every page's parts (``tags``: :func:`page_tags` of every page, in order)
+    keyed by ``id()`` of the part."""
     index: Index = {}
-    for tagged in parallel.fork_map(partial(_explain_page, vocab), pages, workers):
-        index.update(tagged)
+    for page, tagged in zip(kb.pages(), tags, strict=True):
+        index.update(zip(map(id, parts(page)), tagged, strict=True))
     return index
 
 
@@ -444,10 +455,7 @@ def parts(page: Page) -> Iterator[Page | Section | Block | ListItem]:
 def put_tags(kb: KnowledgeBase, vocab: Vocabulary, tags: Iterable[list[Tag]]) -> None:
     """Set ``roles`` on pages (their names added to ``tags``), headings, statements, items
     (``tags``: :func:`page_tags` of every page, in order); ``kb.role_tags`` to all of them."""
-    index: Index = {}
-    kb.role_tags = index
-    for page, tagged in zip(kb.pages(), tags, strict=True):
-        index.update(zip(map(id, parts(page)), tagged, strict=True))
+    index = kb.role_tags = index_of(kb, tags)
     names = vocab.names()
     for page in kb.pages():
         page.roles = index[id(page)].roles
