@@ -112,3 +112,26 @@ def test_fork_imap_gives_each_result_as_it_comes(tmp_path: Path) -> None:
         flag.touch()
         out.append(n)
     assert out == list(range(100))
+
+
+def test_rare_collections_hold_in_the_block_and_are_undone_after_it() -> None:
+    import gc
+
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), parallel.rare_collections():
+        assert gc.get_threshold() == (parallel.YOUNG_OBJECTS, *before[1:])
+        raise RuntimeError
+    assert gc.get_threshold() == before
+
+
+def test_the_conversion_collects_rarely(tmp_path: Path) -> None:
+    """While reading (a progress callback), not after."""
+    import gc
+
+    from helsekb import pipeline
+    from tests.conftest import SOURCES
+
+    seen: list[int] = []
+    pipeline.convert(SOURCES, tmp_path / "docs", lambda _: seen.append(gc.get_threshold()[0]))
+    assert seen and set(seen) == {parallel.YOUNG_OBJECTS}
+    assert gc.get_threshold()[0] != parallel.YOUNG_OBJECTS

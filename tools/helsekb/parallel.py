@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -66,6 +67,27 @@ def _call(index: int) -> Any:
     assert _JOB is not None, "only called in a fork_map child"
     func, items = _JOB
     return func(items[index])
+
+
+YOUNG_OBJECTS = 10_000
+"""Allocations between two collections of the youngest generation (CPython's default: 700)."""
+
+
+@contextmanager
+def rare_collections() -> Iterator[None]:
+    """Collect garbage less often in the ``with`` block (the youngest generation every
+    ``YOUNG_OBJECTS`` allocations), as it was before afterwards.
+
+    For the conversion, which builds a model of millions of objects that live to its end:
+    at the default rate the collector kept walking them (at 5,000 pages the *Se også* step
+    took 2.0 s instead of 0.5, loading the cached sources 1.2 s instead of 0.7). What is
+    left uncollected at any time stays a few MB; the peak memory did not change."""
+    before = gc.get_threshold()
+    gc.set_threshold(YOUNG_OBJECTS, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def release_memory() -> None:

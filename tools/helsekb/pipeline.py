@@ -570,7 +570,18 @@ def convert(
     With ``alongside``, a run with no error so far is written to a staging directory first,
     and ``alongside`` is called with it (``helsekb build`` builds the site from it) while
     another process checks its fidelity; ``out`` is replaced only if the check passes."""
-    stages = stages or Stages()
+    with parallel.rare_collections():
+        return _convert(sources_dir, out, progress, cache, stages or Stages(), alongside)
+
+
+def _convert(
+    sources_dir: Path,
+    out: Path,
+    progress: Progress | None,
+    cache: Cache | None,
+    stages: Stages,
+    alongside: Alongside | None,
+) -> RunReport:
     run = RunReport()
     try:
         entries, uncatalogued = catalogue.load(sources_dir)
