@@ -135,3 +135,30 @@ def test_the_conversion_collects_rarely(tmp_path: Path) -> None:
     pipeline.convert(SOURCES, tmp_path / "docs", lambda _: seen.append(gc.get_threshold()[0]))
     assert seen and set(seen) == {parallel.YOUNG_OBJECTS}
     assert gc.get_threshold()[0] != parallel.YOUNG_OBJECTS
+
+
+def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
+    """A conversion killed mid-way must not leave workers writing (into its staging folder)."""
+    import signal
+    import subprocess
+    import sys
+
+    code = f"""
+import time
+from pathlib import Path
+from helsekb import parallel
+def slow(n):
+    time.sleep(1.5)
+    Path({str(tmp_path)!r}, f"late-{{n}}").write_text("written after the parent ended")
+Path({str(tmp_path)!r}, "started").write_text("")
+parallel.fork_map(slow, list(range(4)), 2, chunk=1, min_items=1)
+"""
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    deadline = time.monotonic() + 30
+    while not (tmp_path / "started").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.7)  # the workers are forked and asleep in their first item
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    time.sleep(2.0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["started"]

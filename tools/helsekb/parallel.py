@@ -55,7 +55,9 @@ def fork_imap(
     _JOB = (func, items)
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        fork = multiprocessing.get_context("fork")
+        # a worker outliving a killed conversion would go on writing into its staging folder
+        with fork.Pool(workers, die_with_parent, (os.getpid(),)) as pool:
             chunk = chunk or max(1, len(items) // (workers * 8))
             yield from pool.imap(_call, range(len(items)), chunksize=chunk)
     finally:
