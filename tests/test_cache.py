@@ -15,6 +15,7 @@ from helsekb.cache import Cache, document_key
 from helsekb.model import Document, DocumentRef, Page
 from helsekb.report import Level, RunReport
 from helsekb.stages import Stages
+from helsekb.writers import roleviews
 from tests.conftest import SOURCES
 
 CAPTURE = "covid19-rehabilitering--4-oppsummering-av-de-mest-sentrale-tiltakene.txt"
@@ -69,10 +70,19 @@ def test_an_unchanged_run_is_replayed_and_leaves_docs_alone(project: Path) -> No
     assert _snapshot(project / "docs") == before
 
 
+@pytest.mark.parametrize("split", [False, True], ids=["role-pages", "role-pages-per-document"])
 def test_only_the_changed_source_is_read_and_the_output_matches_a_cold_run(
-    project: Path, tmp_path_factory: pytest.TempPathFactory, reads: list[str]
+    project: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    reads: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    split: bool,
 ) -> None:
+    """Also with the role views split by document (rendered, and kept, with each document)."""
+    if split:
+        monkeypatch.setattr(roleviews, "ONE_PAGE_DUTIES", 5)
     _convert(project)
+    assert (project / "docs" / "roller" / "fastlege").is_dir() == split
     assert len(reads) == 5
     cold = tmp_path_factory.mktemp("cold")
     for folder in ("source_docs", "docs"):  # the same sources and history snapshot
@@ -101,8 +111,9 @@ def test_only_documents_whose_model_changed_are_rendered_again(project: Path) ->
     now = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.pickle")}
     kept = {name for name, stamp in now.items() if first.get(name) == stamp}
     assert len(now) == 4 and len(kept) == 3, "three taken as they were, the old one pruned"
-    files, _ = pickle.loads((folder / next(iter(now.keys() - kept))).read_bytes())
+    files, _, data = pickle.loads((folder / next(iter(now.keys() - kept))).read_bytes())
     assert any("En ny setning om rehabilitering." in text for text in files.values())
+    assert "En ny setning om rehabilitering." in data.decode()
 
 
 def test_pages_are_enriched_again_only_when_they_or_what_they_are_linked_with_changed(
@@ -144,18 +155,24 @@ def test_pages_are_enriched_again_only_when_they_or_what_they_are_linked_with_ch
     assert len(list((project / "cache" / cache_module.PAGES).glob("*.pickle"))) == pages
 
 
-def test_rendered_files_are_keyed_by_the_model_and_the_change_dates() -> None:
+def test_rendered_files_are_keyed_by_the_model_the_change_dates_and_the_role_pages() -> None:
     """The model's key is taken before the change log dates the pages; a page newly dated
-    (its badge) must not take the files rendered without the date."""
+    (its badge) must not take the files rendered without the date, nor a document whose
+    roles got a page per document (a choice made for the whole knowledge base) those
+    rendered without them."""
     from datetime import date
 
+    from helsekb.enrichers.roles import load_vocabulary
+
     doc = Document("Retningslinje", pages=[Page("Side", "a.txt", DocumentRef("Retningslinje"))])
-    part = pipeline.DocumentPart(doc, document_key(doc))
+    part = pipeline.DocumentPart(doc, document_key(doc), {}, [])
     undated = part.render_key()
-    assert pipeline.DocumentPart(doc, document_key(doc)).render_key() == undated
+    assert pipeline.DocumentPart(doc, document_key(doc), {}, []).render_key() == undated
     doc.pages[0].changed = date(2026, 11, 24)
     assert part.render_key() != undated
-    assert pipeline.DocumentPart(doc, "").render_key() != part.render_key()
+    assert pipeline.DocumentPart(doc, "", {}, []).render_key() != part.render_key()
+    role = load_vocabulary().roles[0]
+    assert pipeline.DocumentPart(doc, part.key, {}, [role]).render_key() != part.render_key()
 
 
 def test_a_document_key_depends_on_values_not_on_shared_objects() -> None:

@@ -89,3 +89,21 @@ def test_a_kb_json_the_cache_cannot_vouch_for_is_read_whole(
     assert tmp_path / "docs" in old_reads
     log = (tmp_path / "docs" / history.PAGE).read_text(encoding="utf-8")
     assert "## 23. september 2026" in log and "## 22. september 2026" in log
+
+
+def test_a_record_another_version_of_helsekb_wrote_is_not_trusted(
+    src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old_reads: list[Path]
+) -> None:
+    """Its form may differ (it once held keys only): the old file is read whole."""
+    from helsekb import cache as cache_module
+
+    real = cache_module.code_fingerprint()
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: "another version")
+    _twice(src, tmp_path, DAY1, monkeypatch)
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: real)
+    page = src / FASTLEGEN
+    page.write_text(page.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
+    old_reads.clear()
+    _twice(src, tmp_path, DAY2, monkeypatch)
+    assert tmp_path / "docs" in old_reads
+    assert tree(tmp_path / "docs") == tree(tmp_path / "plain")

@@ -4,14 +4,15 @@ last run's fingerprint.
 Each kind of result has a folder of ``<key>.pickle`` files: ``read/`` the parsed sources
 (key: the source's bytes and catalogue entry), ``pages/`` each page's links, abbreviations,
 topics and role tags (``enrichers.pagework``), ``rendered/`` each document's Markdown files
-and search keys, ``documents/`` each document's ``kb.json`` data (``snapshot.py``); beside
-them the fidelity check's page texts and results, and which document keys the output's
-``kb.json`` was written from. Keys of model objects come from :func:`content_key`. A
-conversion whose every input is unchanged (same fingerprint) and whose output directory
-was not touched since is not done again at all: its report is replayed and the output left
-as it is. Any change to helsekb's code or data files changes every key, so a stale cache is
-never used. The cache holds only what helsekb itself wrote (pickles: keep it writable by
-the administrator only, like the code); deleting it is always safe (the next run is cold).
+(its role view pages among them), search keys and ``kb.json`` data; beside them the
+fidelity check's page texts and results, and which document keys the output's ``kb.json``
+was written from, and where each document is in it (``snapshot.py``). Keys of model objects
+come from :func:`content_key`. A conversion whose every input is unchanged (same
+fingerprint) and whose output directory was not touched since is not done again at all: its
+report is replayed and the output left as it is. Any change to helsekb's code or data files
+changes every key, so a stale cache is never used. The cache holds only what helsekb itself
+wrote (pickles: keep it writable by the administrator only, like the code); deleting it is
+always safe (the next run is cold).
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ from helsekb.writers.export import KB_JSON
 PACKAGE = Path(__file__).resolve().parent
 CACHE_ENV = "HELSEKB_CACHE_DIR"
 DEFAULT_DIR = Path(".cache") / "helsekb"
-READ, RENDERED, SUMMARIES, PAGES = "read", "rendered", "documents", "pages"
+READ, RENDERED, PAGES = "read", "rendered", "pages"
 SNAPSHOT = "snapshot.pickle"
+Placed = tuple[str, int, int]
+"""A document of ``kb.json``: its key (:func:`document_key`), offset and length in bytes."""
 LAST_RUN = "last-run.pickle"
 PAGE_TEXTS = "page-texts.pickle"
 CHECKS = "fidelity-checks.pickle"
@@ -140,13 +143,14 @@ class Cache:
     def put_read(self, key: str, result: tuple[str, ReadResult]) -> None:
         self._put(READ, key, result)
 
-    def get_rendered(self, key: str) -> tuple[dict[str, str], list[Any]] | None:
-        """(files, their pages' search keys) of the document stored under ``key``, if any."""
+    def get_rendered(self, key: str) -> tuple[dict[str, str], list[Any], bytes] | None:
+        """(files, their pages' search keys, ``kb.json`` data) of the document stored under
+        ``key``, if any."""
         found = self._get(RENDERED, key)
-        ok = isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], dict)
+        ok = isinstance(found, tuple) and len(found) == 3 and isinstance(found[0], dict)
         return found if ok else None
 
-    def put_rendered(self, key: str, rendered: tuple[dict[str, str], list[Any]]) -> None:
+    def put_rendered(self, key: str, rendered: tuple[dict[str, str], list[Any], bytes]) -> None:
         self._put(RENDERED, key, rendered)
 
     def get_page(self, key: str) -> Any:
@@ -156,32 +160,25 @@ class Cache:
     def put_page(self, key: str, result: Any) -> None:
         self._put(PAGES, key, result)
 
-    def get_summary(self, key: str) -> dict[str, Any] | None:
-        """The ``kb.json`` data of the document stored under ``key`` (``document_key``, taken
-        before the change dates are set: its pages' ``changed`` is that of the run that
-        stored it)."""
-        found = self._get(SUMMARIES, key)
-        return found if isinstance(found, dict) else None
-
-    def put_summary(self, key: str, data: dict[str, Any]) -> None:
-        path = self._path(SUMMARIES, key)
-        if path and not path.exists():  # the same key: the same data
-            _store(path, data)
-
-    def snapshot(self, out: Path) -> dict[str, str] | None:
-        """Each document's key (slug -> key) in ``out/kb.json``, if it is as the last
-        conversion left it (else None: the cache cannot vouch for it)."""
+    def snapshot(self, out: Path) -> dict[str, Placed] | None:
+        """Each document of ``out/kb.json`` (slug -> its key and where its data is in the
+        file), if the file is as the last conversion left it (else None: the cache cannot
+        vouch for it)."""
         found = _load(self.root / SNAPSHOT) if self.root else None
-        if not isinstance(found, dict) or found.get("stamp") != _file_stamp(out / KB_JSON):
+        if not isinstance(found, dict) or found.get("code") != code_fingerprint():
+            return None  # (one written by another version of helsekb may differ in form)
+        if found.get("stamp") != _file_stamp(out / KB_JSON):
             return None
-        keys = found.get("documents")
-        return keys if isinstance(keys, dict) else None
+        documents = found.get("documents")
+        return documents if isinstance(documents, dict) else None
 
-    def put_snapshot(self, out: Path, keys: dict[str, str]) -> None:
-        """Remember which document keys ``out/kb.json`` was written from (call after it is
-        in place)."""
+    def put_snapshot(self, out: Path, documents: dict[str, Placed]) -> None:
+        """Remember which document keys ``out/kb.json`` was written from, and where (call
+        after it is in place)."""
         if self.root:
-            _store(self.root / SNAPSHOT, {"stamp": _file_stamp(out / KB_JSON), "documents": keys})
+            stamp = _file_stamp(out / KB_JSON)
+            record = {"code": code_fingerprint(), "stamp": stamp, "documents": documents}
+            _store(self.root / SNAPSHOT, record)
 
     def last_run(self, fingerprint: str, out: Path) -> RunReport | None:
         """The report of the last conversion if it had these inputs and ``out`` is as it left it."""

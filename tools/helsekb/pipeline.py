@@ -9,13 +9,14 @@ the check runs in another process; the swap still waits for the check.)
 from __future__ import annotations
 
 import hashlib
+import io
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from helsekb import (
     SITE_URL_ENV,
@@ -30,12 +31,19 @@ from helsekb import (
 from helsekb.cache import (
     READ,
     RENDERED,
-    SUMMARIES,
     Cache,
     run_fingerprint,
     source_key,
 )
-from helsekb.enrichers import citations, crosslinks, pagework, references, related, topics
+from helsekb.enrichers import (
+    citations,
+    crosslinks,
+    pagework,
+    references,
+    related,
+    roles,
+    topics,
+)
 from helsekb.limits import Limits, SettingError, read_sources
 from helsekb.model import HOERINGSUTKAST, Document, KnowledgeBase, Page
 from helsekb.readers import ReaderError, ReadResult, SourceEntry
@@ -231,28 +239,36 @@ def render(kb: KnowledgeBase, log: list[dict[str, Any]] | None = None) -> dict[s
 @dataclass(slots=True)
 class Rendered:
     """What rendering gave: the files (those not written to a directory), the overview
-    pages (title, path), every page's search keys, in the model's page order, and the
-    documents' cache keys (those rendered with a cache)."""
+    pages (title, path), every page's search keys, in the model's page order, the
+    documents' cache keys (those rendered with a cache), their ``kb.json`` data (encoded)
+    and where each document's is in ``kb.json`` (offset, length in bytes)."""
 
     files: dict[str, str]
     views: list[tuple[str, str]]
     page_keys: list[search_index.PageKeys]
     documents: list[str] = field(default_factory=list)
+    pieces: list[bytes] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class DocumentPart:
     """A document to render, with its cache key before the change log set its pages'
-    ``changed`` dates ("": not cached)."""
+    ``changed`` dates ("": not cached), the role tags of its parts and the roles whose
+    views have a page per document (``roleviews.document_pages``)."""
 
     doc: Document
-    key: str = ""
+    key: str
+    why: roles.Index
+    roles: list[roles.Role]
 
     def render_key(self) -> str:
         """The key of what rendering it gives: the model's, then the dates (the only field
-        set after the model's key was taken)."""
+        set after the model's key was taken) and the roles with a page per document (a
+        choice made for the whole knowledge base)."""
         dates = repr([page.changed for page in self.doc.pages])
-        return hashlib.sha256(f"{self.key}\0{dates}".encode()).hexdigest()
+        role_ids = " ".join(role.id for role in self.roles)
+        return hashlib.sha256(f"{self.key}\0{dates}\0{role_ids}".encode()).hexdigest()
 
 
 Part = Callable[[], dict[str, str]] | DocumentPart
@@ -270,31 +286,38 @@ def render_parts(
     """The Markdown pages, kb.json and the navigation (everything but the search index),
     with what the search index needs of them.
 
-    The parts (kb.json, the views, the role views, each document's pages) are rendered in
-    ``workers`` forked processes, and merged in a fixed order. With ``into``, each part is
-    written there by the process that rendered it, and only what the search index needs
-    comes back: no process holds every page at once (hundreds of MB at 5,000 pages).
-    With a ``cache`` and each document's key in ``keys`` (``snapshot.document_keys``), a
-    document rendered before from the same model is taken from it, and each document's
-    ``kb.json`` data is kept there (for the next run's change log: ``snapshot.py``)."""
+    The parts (the views, the role views, each document's pages, its role view pages and
+    its ``kb.json`` data) are rendered in ``workers`` forked processes, and merged in a
+    fixed order. With ``into``, each part's files are written there by the process that
+    rendered it, and ``kb.json`` here a document at a time as they come: no process holds
+    every page at once (hundreds of MB at 5,000 pages). With a ``cache`` and each
+    document's key in ``keys`` (``snapshot.document_keys``), a document rendered before
+    from the same model is taken from it."""
     site_url = os.environ.get(SITE_URL_ENV, "")
+    role_parts, per_document = roleviews.role_view_parts(kb)
+    why = roles.tags(kb)
     parts: list[Part] = [
         lambda: {"index.md": pages.render_home(kb)},
-        partial(_kb_json, kb, into, cache, keys),
         lambda: history.render(log or [], site_url),
         lambda: views.render_views(kb),
-        *roleviews.role_view_parts(kb),
-        *(DocumentPart(doc, keys[n] if keys else "") for n, doc in enumerate(kb.documents)),
+        *role_parts,
+        *(
+            DocumentPart(doc, keys[n] if keys else "", why, per_document)
+            for n, doc in enumerate(kb.documents)
+        ),
     ]
     render = partial(_render_part, into, cache)
     done = parallel.fork_imap(render, parts, workers, chunk=1, min_items=2)
     rendered = Rendered({}, [], [])
     words: dict[str, str] = {}
-    for part in done:
-        rendered.files.update(part.files)
-        rendered.views.extend(part.views)
-        rendered.documents.extend(part.documents)
-        rendered.page_keys.extend(search_index.shared(found, words) for found in part.page_keys)
+    with _KbJson(into) as kb_json:
+        for part in done:
+            rendered.files.update(part.files)
+            rendered.views.extend(part.views)
+            rendered.documents.extend(part.documents)
+            rendered.page_keys.extend(search_index.shared(k, words) for k in part.page_keys)
+            rendered.spans.extend(map(kb_json.add, part.pieces))
+        rendered.files.update(kb_json.end(kb))
     navigation = {nav.NAV_FILE: nav.render_nav(kb, rendered.views)}
     rendered.files.update(_kept(navigation, into))
     return rendered
@@ -309,13 +332,48 @@ def _render_part(into: Path | None, cache: Cache | None, part: Part) -> Rendered
     key = part.render_key() if cache and part.key else ""
     found = cache.get_rendered(key) if cache and key else None
     if found is None:
-        files = _document_files(doc)
+        files = _document_files(doc) | roleviews.document_pages(doc, part.roles, part.why)
         keys = [search_index.page_keys(doc, p, files[p.path]) for p in doc.pages]
+        piece = export.document_json(doc, part.why).encode()
         if cache and key:
-            cache.put_rendered(key, (files, keys))
+            cache.put_rendered(key, (files, keys, piece))
     else:
-        files, keys = found
-    return Rendered(_kept(files, into), views.view_pages(files), keys, [key] if key else [])
+        files, keys, piece = found
+    kept = _kept(files, into)
+    return Rendered(kept, views.view_pages(files), keys, [key] if key else [], [piece])
+
+
+class _KbJson:
+    """``kb.json``, written to ``into`` as the documents' data come (it is never one
+    string there), else kept as a file of the output."""
+
+    def __init__(self, into: Path | None) -> None:
+        self.into = into
+        self.stream: BinaryIO = _inside(into, export.KB_JSON).open("wb") if into else io.BytesIO()
+        self.stream.write(export.KB_HEAD.encode())
+        self.documents = 0
+
+    def __enter__(self) -> _KbJson:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stream.close()
+
+    def add(self, piece: bytes) -> tuple[int, int]:
+        """Write a document's data; where it is in the file."""
+        if self.documents:
+            self.stream.write(b",")
+        self.documents += 1
+        offset = self.stream.tell()
+        self.stream.write(piece)
+        return offset, len(piece)
+
+    def end(self, kb: KnowledgeBase) -> dict[str, str]:
+        """Write what follows the documents; the file if it was not written to ``into``."""
+        self.stream.write(export.kb_tail(kb).encode())
+        if isinstance(self.stream, io.BytesIO):
+            return {export.KB_JSON: self.stream.getvalue().decode()}
+        return {}
 
 
 def _kept(files: dict[str, str], into: Path | None) -> dict[str, str]:
@@ -324,22 +382,6 @@ def _kept(files: dict[str, str], into: Path | None) -> dict[str, str]:
         return files
     write_tree(files, into)
     return {}
-
-
-def _kb_json(
-    kb: KnowledgeBase, into: Path | None, cache: Cache | None, keys: list[str] | None
-) -> dict[str, str]:
-    """kb.json; written to ``into`` a document at a time (it is never one string there),
-    each document's data kept in the ``cache`` under its key in ``keys``."""
-    if into is None:
-        return {export.KB_JSON: export.render_kb(kb)}
-    keep = partial(_keep_summary, cache, keys) if cache and keys else None
-    _write_pieces(_inside(into, export.KB_JSON), export.kb_pieces(kb, keep))
-    return {}
-
-
-def _keep_summary(cache: Cache, keys: list[str], n: int, data: dict[str, Any]) -> None:
-    cache.put_summary(keys[n], data)
 
 
 def _document_files(doc: Document) -> dict[str, str]:
@@ -519,9 +561,11 @@ def _record(count: _Count, result: fidelity.Fidelity) -> None:
 
 
 def write_tree(files: dict[str, str], root: Path) -> None:
-    """Write all files under ``root`` (docs-relative paths), never outside it."""
+    """Write all files under ``root`` (docs-relative paths), never outside it: UTF-8, Unix
+    line ends."""
     for rel, content in sorted(files.items()):
-        _write_pieces(_inside(root, rel), [content])
+        with _inside(root, rel).open("w", encoding="utf-8", newline="\n") as stream:
+            stream.write(content)
 
 
 def _inside(root: Path, rel: str) -> Path:
@@ -531,13 +575,6 @@ def _inside(root: Path, rel: str) -> Path:
         raise ValueError(f"refusing to write outside the output directory: {rel}")
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def _write_pieces(path: Path, pieces: Iterable[str]) -> None:
-    """UTF-8, Unix line ends, the text given in pieces (kb.json is never one string)."""
-    with path.open("w", encoding="utf-8", newline="\n") as stream:
-        for piece in pieces:
-            stream.write(piece)
 
 
 def _log_changes(
@@ -619,7 +656,8 @@ def _convert(
         with stages.stage("search index"):
             index = search_index.render_index(kb, rendered.page_keys, rendered.views)
             write_tree(index, staged)
-        documents, slugs = rendered.documents, [doc.slug for doc in kb.documents]
+        documents, spans = rendered.documents, rendered.spans
+        slugs = [doc.slug for doc in kb.documents]
         del rendered, index
         if alongside is not None and not run.failed:
             jobs, counts = fidelity_jobs(sources, kb), _counts(sources)
@@ -637,8 +675,9 @@ def _convert(
                 fsutil.replace_dir(staged, out)
     if cached and doc_keys is not None and not run.failed:
         cached.cache.remember_run(fingerprint, out, run)
-        cached.cache.put_snapshot(out, dict(zip(slugs, doc_keys, strict=True)))
-        for kind, keys in ((READ, cached.keys), (RENDERED, documents), (SUMMARIES, doc_keys)):
+        where = zip(slugs, doc_keys, spans, strict=True)
+        cached.cache.put_snapshot(out, {slug: (key, *span) for slug, key, span in where})
+        for kind, keys in ((READ, cached.keys), (RENDERED, documents)):
             cached.cache.use(kind, keys)
         cached.cache.prune()
     return run

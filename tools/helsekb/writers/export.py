@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -164,25 +164,35 @@ def _document(doc: Document, why: roles.Index) -> dict[str, Any]:
     }
 
 
+KB_HEAD = f'{{"schema":{SCHEMA},"documents":['
+"""What ``kb.json`` starts with; then each document (:func:`document_json`), then
+:func:`kb_tail`."""
+
+
 def render_kb(kb: KnowledgeBase) -> str:
     """``json.dumps(kb_data(kb))``, compact (the pieces of :func:`kb_pieces` joined)."""
     return "".join(kb_pieces(kb))
 
 
-def kb_pieces(
-    kb: KnowledgeBase, each: Callable[[int, dict[str, Any]], None] | None = None
-) -> Iterator[str]:
+def kb_pieces(kb: KnowledgeBase) -> Iterator[str]:
     """``kb.json`` a document at a time: only one document's data (and, written as it
     comes, its text) exists at once; all of it, as dicts, took hundreds of MB at 5,000
-    pages, and as one string 90 MB. ``each`` is given every document's number and data."""
+    pages, and as one string 90 MB."""
     why = roles.tags(kb)
-    yield f'{{"schema":{SCHEMA},"documents":['
+    yield KB_HEAD
     for n, doc in enumerate(kb.documents):
-        data = _document(doc, why)
-        if each:
-            each(n, data)
-        yield ("," if n else "") + _json(data)
-    yield f"],{_json(_rest(kb))[1:]}\n"
+        yield ("," if n else "") + document_json(doc, why)
+    yield kb_tail(kb)
+
+
+def document_json(doc: Document, why: roles.Index) -> str:
+    """One document as ``kb.json`` has it, encoded (``why``: :func:`roles.tags`)."""
+    return _json(_document(doc, why))
+
+
+def kb_tail(kb: KnowledgeBase) -> str:
+    """What follows the documents in ``kb.json``, to its end."""
+    return f"],{_json(_rest(kb))[1:]}\n"
 
 
 def document_data(doc: Document, why: roles.Index) -> dict[str, Any]:

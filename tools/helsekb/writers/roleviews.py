@@ -59,25 +59,28 @@ def view_path(role: Role) -> str:
     return f"{FOLDER}/{role.id}.md"
 
 
-def role_view_parts(kb: KnowledgeBase) -> list[Callable[[], dict[str, str]]]:
+def role_view_parts(kb: KnowledgeBase) -> tuple[list[Callable[[], dict[str, str]]], list[Role]]:
     """The role views in independent parts (to render in parallel), in order: each role's
-    pages, then, when a document addresses several roles, the matrix."""
+    page or overview, then, when a document addresses several roles, the matrix; and the
+    roles with a page per document (rendered with each document: :func:`document_pages`)."""
     vocab = load_vocabulary()
     index = tags(kb)
     found = {id(d): list(statements(d, index)) for d in kb.documents}
-    parts: list[Callable[[], dict[str, str]]] = [
-        partial(_role_files, kb, role, found) for role in vocab.roles if role.view
-    ]
+    parts: list[Callable[[], dict[str, str]]] = []
+    per_document = []
+    for role in (r for r in vocab.roles if r.view):
+        duties = sum(role.id in s.tag.roles for d in kb.documents for s in found[id(d)])
+        if duties > ONE_PAGE_DUTIES:
+            per_document.append(role)
+            parts.append(partial(render_role_overview, kb, role, found))
+        else:
+            parts.append(partial(_role_page, kb, role, found))
     if agreements(kb):
         parts.append(lambda: {MATRIX: render_matrix(agreements(kb), vocab.roles, found)})
-    return parts
+    return parts, per_document
 
 
-def _role_files(kb: KnowledgeBase, role: Role, found: dict[int, list[Statement]]) -> dict[str, str]:
-    """One role's view: one page, or an overview and a page per document."""
-    duties = sum(role.id in s.tag.roles for d in kb.documents for s in found[id(d)])
-    if duties > ONE_PAGE_DUTIES:
-        return render_role_pages(kb, role, found)
+def _role_page(kb: KnowledgeBase, role: Role, found: dict[int, list[Statement]]) -> dict[str, str]:
     return {view_path(role): render_role_page(kb, role, found)}
 
 
@@ -188,21 +191,18 @@ def document_view_path(role: Role, doc: Document) -> str:
     return f"{FOLDER}/{role.id}/{doc.slug}.md"
 
 
-def render_role_pages(
+def render_role_overview(
     kb: KnowledgeBase, role: Role, found: dict[int, list[Statement]]
 ) -> dict[str, str]:
-    """A large role view: an overview of the documents, then a page per document."""
+    """A large role view's overview of the documents (each has a page: :func:`document_pages`)."""
     base = view_path(role)
-    lines, files = [], {}
+    lines = []
     for doc in kb.documents:
-        pages = [p for p in doc.pages if role.id in p.roles]
-        mine = [s for s in found[id(doc)] if role.id in s.tag.roles]
-        if not pages and not mine:
-            continue
-        path = document_view_path(role, doc)
-        files[path] = _role_document(kb, doc, role, pages, mine)
-        count = f"{len(pages)} sider rettet til rollen, {len(mine)} oppgaver"
-        lines.append(f"- {link(escape(doc.title), path, base)} – {count}")
+        pages, mine = _role_share(doc, role, found[id(doc)])
+        if pages or mine:
+            path = document_view_path(role, doc)
+            count = f"{len(pages)} sider rettet til rollen, {len(mine)} oppgaver"
+            lines.append(f"- {link(escape(doc.title), path, base)} – {count}")
     intro = (
         f"Dokumentene i kunnskapsbasen med sider rettet til rollen {role.name} eller avsnitt "
         f"der {role.name} er den som skal handle. Hvert dokument har en egen side med sidene "
@@ -210,12 +210,30 @@ def render_role_pages(
         "faste regler."
     )
     overview = [_head(role.view, [role], intro), "## Dokumenter", "\n".join(lines) or "Ingen."]
-    return {base: "\n\n".join(overview) + "\n", **files}
+    return {base: "\n\n".join(overview) + "\n"}
 
 
-def _role_document(
-    kb: KnowledgeBase, doc: Document, role: Role, pages: list[Page], mine: list[Statement]
-) -> str:
+def document_pages(doc: Document, roles: list[Role], index: Index) -> dict[str, str]:
+    """The document's page of each of ``roles`` (those with a page per document) it has
+    pages or duties for."""
+    found = list(statements(doc, index))
+    files = {}
+    for role in roles:
+        pages, mine = _role_share(doc, role, found)
+        if pages or mine:
+            files[document_view_path(role, doc)] = _role_document(doc, role, pages, mine)
+    return files
+
+
+def _role_share(
+    doc: Document, role: Role, found: list[Statement]
+) -> tuple[list[Page], list[Statement]]:
+    """The document's pages addressed to ``role`` and its statements ``role`` acts in."""
+    pages = [p for p in doc.pages if role.id in p.roles]
+    return pages, [s for s in found if role.id in s.tag.roles]
+
+
+def _role_document(doc: Document, role: Role, pages: list[Page], mine: list[Statement]) -> str:
     base = document_view_path(role, doc)
     intro = (
         f"Sidene i «{escape(doc.title)}» som er rettet til rollen {role.name}, og en "
