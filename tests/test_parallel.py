@@ -162,3 +162,23 @@ parallel.fork_map(slow, list(range(4)), 2, chunk=1, min_items=1)
     proc.wait()
     time.sleep(2.0)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["started"]
+
+
+def test_the_site_built_beside_the_check_collects_as_usual(tmp_path: Path) -> None:
+    """The site build (``alongside``) is MkDocs's work, not the conversion's."""
+    import gc
+
+    from helsekb import pipeline
+    from tests.conftest import SOURCES
+
+    usual = gc.get_threshold()
+    seen: list[tuple[int, ...]] = []
+    report = pipeline.convert(
+        SOURCES, tmp_path / "docs", alongside=lambda _: seen.append(gc.get_threshold())
+    )
+    assert not report.failed and seen == [usual] and gc.get_threshold() == usual
+    with parallel.rare_collections(), parallel.rare_collections():
+        with parallel.usual_collections():
+            assert gc.get_threshold() == usual
+        assert gc.get_threshold()[0] == parallel.YOUNG_OBJECTS
+    assert gc.get_threshold() == usual

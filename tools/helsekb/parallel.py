@@ -75,6 +75,10 @@ YOUNG_OBJECTS = 10_000
 """Allocations between two collections of the youngest generation (CPython's default: 700)."""
 
 
+_USUAL: list[tuple[int, ...]] = []
+"""The collection thresholds before each :func:`rare_collections` block now open."""
+
+
 @contextmanager
 def rare_collections() -> Iterator[None]:
     """Collect garbage less often in the ``with`` block (the youngest generation every
@@ -84,12 +88,24 @@ def rare_collections() -> Iterator[None]:
     at the default rate the collector kept walking them (at 5,000 pages the *Se også* step
     took 2.0 s instead of 0.5, loading the cached sources 1.2 s instead of 0.7). What is
     left uncollected at any time stays a few MB; the peak memory did not change."""
-    before = gc.get_threshold()
-    gc.set_threshold(YOUNG_OBJECTS, *before[1:])
+    _USUAL.append(gc.get_threshold())
+    gc.set_threshold(YOUNG_OBJECTS, *_USUAL[-1][1:])
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        gc.set_threshold(*_USUAL.pop())
+
+
+@contextmanager
+def usual_collections() -> Iterator[None]:
+    """Inside :func:`rare_collections`, collect as usual again for the ``with`` block: for
+    work that is not the conversion's (the site build run beside its check)."""
+    during = gc.get_threshold()
+    gc.set_threshold(*(_USUAL[0] if _USUAL else during))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*during)
 
 
 def release_memory() -> None:

@@ -699,7 +699,8 @@ def _check_beside(
     spawn = multiprocessing.get_context("spawn")
     with spawn.Pool(1, parallel.die_with_parent, (os.getpid(),)) as checker:
         pending = checker.apply_async(check_staged, (staged, jobs, root))
-        alongside(staged)
+        with parallel.usual_collections():  # MkDocs: as a plain build collects
+            alongside(staged)
         with stages.stage("fidelity"):  # what is left of it once ``alongside`` is done
             results = pending.get()
             checker.close()
