@@ -240,8 +240,9 @@ def render(kb: KnowledgeBase, log: list[dict[str, Any]] | None = None) -> dict[s
 class Rendered:
     """What rendering gave: the files (those not written to a directory), the overview
     pages (title, path), every page's search keys, in the model's page order, the
-    documents' cache keys (those rendered with a cache), their ``kb.json`` data (encoded)
-    and where each document's is in ``kb.json`` (offset, length in bytes)."""
+    documents' cache keys (those rendered with a cache), their ``kb.json`` data (encoded),
+    where each document's is in ``kb.json`` (offset, length in bytes) and what follows
+    them there."""
 
     files: dict[str, str]
     views: list[tuple[str, str]]
@@ -249,6 +250,7 @@ class Rendered:
     documents: list[str] = field(default_factory=list)
     pieces: list[bytes] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
+    tail: str = ""
 
 
 @dataclass(slots=True)
@@ -271,8 +273,17 @@ class DocumentPart:
         return hashlib.sha256(f"{self.key}\0{dates}\0{role_ids}".encode()).hexdigest()
 
 
-Part = Callable[[], dict[str, str]] | DocumentPart
-"""A part of the output: a function giving its files, or a document (its pages)."""
+@dataclass(slots=True)
+class KbTail:
+    """What follows the documents in ``kb.json`` (the bibliography, topics, abbreviations):
+    rendered in a worker while the others render documents, written last."""
+
+    kb: KnowledgeBase
+
+
+Part = Callable[[], dict[str, str]] | DocumentPart | KbTail
+"""A part of the output: a function giving its files, a document (its pages), or the end
+of ``kb.json``."""
 
 
 def render_parts(
@@ -297,6 +308,7 @@ def render_parts(
     role_parts, per_document = roleviews.role_view_parts(kb)
     why = roles.tags(kb)
     parts: list[Part] = [
+        KbTail(kb),
         lambda: {"index.md": pages.render_home(kb)},
         lambda: history.render(log or [], site_url),
         lambda: views.render_views(kb),
@@ -317,7 +329,8 @@ def render_parts(
             rendered.documents.extend(part.documents)
             rendered.page_keys.extend(search_index.shared(k, words) for k in part.page_keys)
             rendered.spans.extend(map(kb_json.add, part.pieces))
-        rendered.files.update(kb_json.end(kb))
+            rendered.tail += part.tail
+        rendered.files.update(kb_json.end(rendered.tail))
     navigation = {nav.NAV_FILE: nav.render_nav(kb, rendered.views)}
     rendered.files.update(_kept(navigation, into))
     return rendered
@@ -325,6 +338,8 @@ def render_parts(
 
 def _render_part(into: Path | None, cache: Cache | None, part: Part) -> Rendered:
     """One part's files (written to ``into`` if given), its views and its pages' keys."""
+    if isinstance(part, KbTail):
+        return Rendered({}, [], [], tail=export.kb_tail(part.kb))
     if not isinstance(part, DocumentPart):
         files = part()
         return Rendered(_kept(files, into), views.view_pages(files), [])
@@ -368,9 +383,9 @@ class _KbJson:
         self.stream.write(piece)
         return offset, len(piece)
 
-    def end(self, kb: KnowledgeBase) -> dict[str, str]:
+    def end(self, tail: str) -> dict[str, str]:
         """Write what follows the documents; the file if it was not written to ``into``."""
-        self.stream.write(export.kb_tail(kb).encode())
+        self.stream.write(tail.encode())
         if isinstance(self.stream, io.BytesIO):
             return {export.KB_JSON: self.stream.getvalue().decode()}
         return {}
