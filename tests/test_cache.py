@@ -33,9 +33,9 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     original = pipeline.read_sources
 
-    def counting(entries, limits):  # type: ignore[no-untyped-def]
+    def counting(entries, limits, keep=None):  # type: ignore[no-untyped-def]
         calls.extend(e.name for e in entries)
-        return original(entries, limits)
+        return original(entries, limits, keep)
 
     monkeypatch.setattr(pipeline, "read_sources", counting)
     return calls

@@ -154,6 +154,35 @@ def test_a_failed_batch_reads_each_source_again_alone(
     assert all(len(o.pages) == 1 for e, o in out if e.name != "c5.txt")
 
 
+def test_a_result_that_cannot_be_pickled_is_its_sources_error_and_the_rest_are_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each result travels (and is kept, for the cache) pickled on its own: one that cannot
+    be pickled (here a lambda in it) fails its own source only."""
+    import pickle
+
+    entries = _copies(tmp_path, 12)
+    real = workers.read_in_process
+
+    def unpicklable_c5(entry: SourceEntry):  # type: ignore[no-untyped-def]
+        result = real(entry)
+        if entry.name == "c5.txt":
+            result.diagnostics.append(lambda: None)  # type: ignore[arg-type]
+        return result
+
+    monkeypatch.setattr(workers, "read_in_process", unpicklable_c5)
+    kept: dict[str, bytes] = {}
+    pool = workers.WorkerPool(Limits(workers=2), lambda e, data: kept.setdefault(e.name, data))
+    out = list(pool.run(entries))
+    failed = {e.name: str(o) for e, o in out if isinstance(o, ReaderError)}
+    assert list(failed) == ["c5.txt"] and "reader failed unexpectedly" in failed["c5.txt"]
+    assert sorted(kept) == sorted(e.name for e in entries if e.name != "c5.txt")
+    for entry, outcome in out:
+        if entry.name in kept:
+            fmt, result = pickle.loads(kept[entry.name])
+            assert fmt == "capture" and result == outcome
+
+
 def test_small_sources_share_a_child_a_pdf_for_several_and_large_ones_go_alone(
     tmp_path: Path,
 ) -> None:

@@ -21,11 +21,12 @@ import hashlib
 import io
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import astuple
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from helsekb import SITE_URL_ENV
 from helsekb.readers import ReadResult, SourceEntry
@@ -140,8 +141,11 @@ class Cache:
         ok = isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], ReadResult)
         return found if ok else None
 
-    def put_read(self, key: str, result: tuple[str, ReadResult]) -> None:
-        self._put(READ, key, result)
+    def put_read(self, key: str, pickled: bytes) -> None:
+        """Keep a source's (format, parsed source), pickled (as the reader's worker sent it)."""
+        path = self._path(READ, key)
+        if path:
+            _write(path, pickled)
 
     def get_rendered(self, key: str) -> tuple[dict[str, str], list[Any], bytes] | None:
         """(files, their pages' search keys, ``kb.json`` data) of the document stored under
@@ -249,9 +253,20 @@ def _load(path: Path) -> Any:
 
 
 def _store(path: Path, value: Any) -> None:
+    with _atomic(path) as stream:
+        pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _write(path: Path, data: bytes) -> None:
+    with _atomic(path) as stream:
+        stream.write(data)
+
+
+@contextmanager
+def _atomic(path: Path) -> Iterator[BinaryIO]:
     """Write atomically (a crash leaves the old file or none, never half of one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with tmp.open("wb") as stream:
-        pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        yield stream
     os.replace(tmp, path)

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator, Mapping
+import pickle
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field, fields
 from functools import cache
@@ -124,17 +125,26 @@ def read_in_process(entry: SourceEntry) -> ReadResult:
     return reader_for(entry.format)(_read(entry), entry)
 
 
+Keep = Callable[[SourceEntry, bytes], None]
+"""Given each source read, with its format and result pickled as they came from the worker
+(what the cache keeps: not pickled a second time)."""
+
+
 def read_sources(
-    entries: list[SourceEntry], limits: Limits
+    entries: list[SourceEntry], limits: Limits, keep: Keep | None = None
 ) -> Iterator[tuple[SourceEntry, ReadResult | ReaderError]]:
-    """Every entry with its result or its one error, in the entries' order."""
+    """Every entry with its result or its one error, in the entries' order; each result
+    also to ``keep``."""
     if not hasattr(os, "fork"):
         for entry in entries:
-            yield entry, _in_process(entry, limits)
+            outcome = _in_process(entry, limits)
+            if keep and isinstance(outcome, ReadResult):
+                keep(entry, pickle.dumps((entry.format, outcome), pickle.HIGHEST_PROTOCOL))
+            yield entry, outcome
         return
     from helsekb.workers import WorkerPool
 
-    yield from WorkerPool(limits).run(entries)
+    yield from WorkerPool(limits, keep).run(entries)
 
 
 def _in_process(entry: SourceEntry, limits: Limits) -> ReadResult | ReaderError:

@@ -121,17 +121,22 @@ def _read_or_recall(
         yield from read_sources(entries, limits)
         return
     recalled: dict[int, ReadResult] = {}
+    keys: dict[int, str] = {}
     for entry, key in zip(entries, cached.keys, strict=True):
         found = cached.cache.get_read(key) if key else None
         if found:
             entry.format, recalled[id(entry)] = found
+        elif key:
+            keys[id(entry)] = key
     missing = [e for e in entries if id(e) not in recalled]
-    read = {id(e): outcome for e, outcome in read_sources(missing, limits)}
-    for entry, key in zip(entries, cached.keys, strict=True):
-        outcome = recalled.get(id(entry)) or read[id(entry)]
-        if key and id(entry) in read and isinstance(outcome, ReadResult):
-            cached.cache.put_read(key, (entry.format, outcome))
-        yield entry, outcome
+
+    def keep(entry: SourceEntry, pickled: bytes) -> None:
+        if key := keys.get(id(entry)):
+            cached.cache.put_read(key, pickled)
+
+    read = {id(e): outcome for e, outcome in read_sources(missing, limits, keep)}
+    for entry in entries:
+        yield entry, recalled.get(id(entry)) or read[id(entry)]
 
 
 def read_one(entry: SourceEntry, limits: Limits | None = None) -> ReadResult:

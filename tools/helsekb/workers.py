@@ -2,7 +2,8 @@
 
 The parent forks a child per batch of sources (at most ``workers`` at a time); the child
 reads them with an address-space limit, pickles their outcomes into a pipe and exits with
-``os._exit``. The parent multiplexes the pipes, kills a child that passes its deadline, and
+``os._exit``. Each result is pickled on its own, so the parent can hand its bytes to the
+cache as they are. The parent multiplexes the pipes, kills a child that passes its deadline, and
 hands the results back in source order. A batch is up to ``BATCH`` small text sources (a
 fork costs as much as reading a dozen), fewer when there are few sources, so that every
 worker gets some; a small PDF counts as ``PDF_WEIGHT`` of them, a large file goes alone.
@@ -24,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from helsekb.limits import Limits, prepare, read_in_process
+from helsekb.limits import Keep, Limits, prepare, read_in_process
 from helsekb.parallel import die_with_parent
 from helsekb.readers import ReaderError, ReadResult, SourceEntry
 
@@ -51,8 +52,9 @@ class _Job:
 class WorkerPool:
     """Reads entries in forked children, ``limits.workers`` at a time."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, keep: Keep | None = None) -> None:
         self.limits = limits
+        self.keep = keep
         self._selector = selectors.DefaultSelector()
         self._running: dict[int, _Job] = {}
         """Running jobs by the read end of their pipe."""
@@ -159,7 +161,9 @@ class WorkerPool:
     def _outcome(self, entry: SourceEntry, outcome: tuple[Any, ...]) -> Outcome:
         kind, *rest = outcome
         if kind == "ok":
-            entry.format, result = rest
+            entry.format, result = pickle.loads(rest[0])
+            if self.keep:
+                self.keep(entry, rest[0])
             return result
         if kind == "error":
             return ReaderError(*rest)
@@ -237,33 +241,22 @@ def _child(entries: list[SourceEntry], limits: Limits, wfd: int, parent: int) ->
 
 
 def _payload(entries: list[SourceEntry]) -> bytes:
-    """The pickled list of the entries' outcomes (one that cannot be pickled: its error)."""
-    outcomes = [_read(entry) for entry in entries]
-    try:
-        return pickle.dumps(outcomes, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # one result too big or too deep to pickle: find which
-        return pickle.dumps([_picklable(o) for o in outcomes], protocol=pickle.HIGHEST_PROTOCOL)
+    """The pickled list of the entries' outcomes."""
+    return pickle.dumps([_read(entry) for entry in entries], protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _read(entry: SourceEntry) -> tuple[Any, ...]:
+    """("ok", the format and result pickled), else what went wrong (a result too big or
+    too deeply nested to pickle among it)."""
     try:
-        return ("ok", entry.format, read_in_process(entry))
+        result = read_in_process(entry)
+        return ("ok", pickle.dumps((entry.format, result), protocol=pickle.HIGHEST_PROTOCOL))
     except ReaderError as exc:
         return ("error", exc.file, exc.message, exc.location)
     except MemoryError:
         return ("memory",)
     except Exception as exc:
         return ("crash", f"{type(exc).__name__}: {exc}")
-
-
-def _picklable(outcome: tuple[Any, ...]) -> tuple[Any, ...]:
-    try:
-        pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-    except MemoryError:
-        return ("memory",)
-    except Exception as exc:  # e.g. a result nested too deeply to pickle
-        return ("crash", f"{type(exc).__name__}: {exc}")
-    return outcome
 
 
 def _limit_memory(memory_mb: int) -> None:
