@@ -368,7 +368,6 @@ class _KbJson:
     string there), else kept as a file of the output."""
 
     def __init__(self, into: Path | None) -> None:
-        self.into = into
         self.stream: BinaryIO = _inside(into, export.KB_JSON).open("wb") if into else io.BytesIO()
         self.stream.write(export.KB_HEAD.encode())
         self.documents = 0
