@@ -165,14 +165,15 @@ def test_rendered_files_are_keyed_by_the_model_the_change_dates_and_the_role_pag
     from helsekb.enrichers.roles import load_vocabulary
 
     doc = Document("Retningslinje", pages=[Page("Side", "a.txt", DocumentRef("Retningslinje"))])
-    part = pipeline.DocumentPart(doc, document_key(doc), {}, [])
+    views = roleviews.RoleViews([], [], {})
+    part = pipeline.DocumentPart(doc, document_key(doc), {}, views)
     undated = part.render_key()
-    assert pipeline.DocumentPart(doc, document_key(doc), {}, []).render_key() == undated
+    assert pipeline.DocumentPart(doc, document_key(doc), {}, views).render_key() == undated
     doc.pages[0].changed = date(2026, 11, 24)
     assert part.render_key() != undated
-    assert pipeline.DocumentPart(doc, "", {}, []).render_key() != part.render_key()
-    role = load_vocabulary().roles[0]
-    assert pipeline.DocumentPart(doc, part.key, {}, [role]).render_key() != part.render_key()
+    assert pipeline.DocumentPart(doc, "", {}, views).render_key() != part.render_key()
+    split = roleviews.RoleViews([], [load_vocabulary().roles[0]], {})
+    assert pipeline.DocumentPart(doc, part.key, {}, split).render_key() != part.render_key()
 
 
 def test_a_document_key_depends_on_values_not_on_shared_objects() -> None:

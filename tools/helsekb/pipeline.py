@@ -261,20 +261,20 @@ class Rendered:
 @dataclass(slots=True)
 class DocumentPart:
     """A document to render, with its cache key before the change log set its pages'
-    ``changed`` dates ("": not cached), the role tags of its parts and the roles whose
-    views have a page per document (``roleviews.document_pages``)."""
+    ``changed`` dates ("": not cached), the role tags of its parts and the role views (of
+    which it renders its own pages, if they have a page per document)."""
 
     doc: Document
     key: str
     why: roles.Index
-    roles: list[roles.Role]
+    role_views: roleviews.RoleViews
 
     def render_key(self) -> str:
         """The key of what rendering it gives: the model's, then the dates (the only field
         set after the model's key was taken) and the roles with a page per document (a
         choice made for the whole knowledge base)."""
         dates = repr([page.changed for page in self.doc.pages])
-        role_ids = " ".join(role.id for role in self.roles)
+        role_ids = " ".join(role.id for role in self.role_views.per_document)
         return hashlib.sha256(f"{self.key}\0{dates}\0{role_ids}".encode()).hexdigest()
 
 
@@ -310,16 +310,16 @@ def render_parts(
     document's key in ``keys`` (``snapshot.document_keys``), a document rendered before
     from the same model is taken from it."""
     site_url = os.environ.get(SITE_URL_ENV, "")
-    role_parts, per_document = roleviews.role_view_parts(kb)
+    role_views = roleviews.role_views(kb)
     why = roles.tags(kb)
     parts: list[Part] = [
         KbTail(kb),
         lambda: {"index.md": pages.render_home(kb)},
         lambda: history.render(log or [], site_url),
         lambda: views.render_views(kb),
-        *role_parts,
+        *role_views.parts,
         *(
-            DocumentPart(doc, keys[n] if keys else "", why, per_document)
+            DocumentPart(doc, keys[n] if keys else "", why, role_views)
             for n, doc in enumerate(kb.documents)
         ),
     ]
@@ -352,7 +352,7 @@ def _render_part(into: Path | None, cache: Cache | None, part: Part) -> Rendered
     key = part.render_key() if cache and part.key else ""
     found = cache.get_rendered(key) if cache and key else None
     if found is None:
-        files = _document_files(doc) | roleviews.document_pages(doc, part.roles, part.why)
+        files = _document_files(doc) | part.role_views.document_pages(doc)
         keys = [search_index.page_keys(doc, p, files[p.path]) for p in doc.pages]
         piece = export.document_json(doc, part.why).encode()
         if cache and key:

@@ -59,25 +59,44 @@ def view_path(role: Role) -> str:
     return f"{FOLDER}/{role.id}.md"
 
 
-def role_view_parts(kb: KnowledgeBase) -> tuple[list[Callable[[], dict[str, str]]], list[Role]]:
+@dataclass(slots=True)
+class RoleViews:
     """The role views in independent parts (to render in parallel), in order: each role's
-    page or overview, then, when a document addresses several roles, the matrix; and the
-    roles with a page per document (rendered with each document: :func:`document_pages`)."""
+    page or overview, then, when a document addresses several roles, the matrix; the roles
+    with a page per document (rendered with each document: :meth:`document_pages`), and
+    every document's statements (by ``id()`` of the document)."""
+
+    parts: list[Callable[[], dict[str, str]]]
+    per_document: list[Role]
+    found: dict[int, list[Statement]]
+
+    def document_pages(self, doc: Document) -> dict[str, str]:
+        """The document's page of each role with a page per document it has pages or
+        duties for."""
+        files = {}
+        for role in self.per_document:
+            pages, mine = _role_share(doc, role, self.found[id(doc)])
+            if pages or mine:
+                files[document_view_path(role, doc)] = _role_document(doc, role, pages, mine)
+        return files
+
+
+def role_views(kb: KnowledgeBase) -> RoleViews:
+    """The role views of ``kb`` (see :class:`RoleViews`)."""
     vocab = load_vocabulary()
     index = tags(kb)
     found = {id(d): list(statements(d, index)) for d in kb.documents}
-    parts: list[Callable[[], dict[str, str]]] = []
-    per_document = []
+    views = RoleViews([], [], found)
     for role in (r for r in vocab.roles if r.view):
         duties = sum(role.id in s.tag.roles for d in kb.documents for s in found[id(d)])
         if duties > ONE_PAGE_DUTIES:
-            per_document.append(role)
-            parts.append(partial(render_role_overview, kb, role, found))
+            views.per_document.append(role)
+            views.parts.append(partial(render_role_overview, kb, role, found))
         else:
-            parts.append(partial(_role_page, kb, role, found))
+            views.parts.append(partial(_role_page, kb, role, found))
     if agreements(kb):
-        parts.append(lambda: {MATRIX: render_matrix(agreements(kb), vocab.roles, found)})
-    return parts, per_document
+        views.parts.append(lambda: {MATRIX: render_matrix(agreements(kb), vocab.roles, found)})
+    return views
 
 
 def _role_page(kb: KnowledgeBase, role: Role, found: dict[int, list[Statement]]) -> dict[str, str]:
@@ -194,7 +213,8 @@ def document_view_path(role: Role, doc: Document) -> str:
 def render_role_overview(
     kb: KnowledgeBase, role: Role, found: dict[int, list[Statement]]
 ) -> dict[str, str]:
-    """A large role view's overview of the documents (each has a page: :func:`document_pages`)."""
+    """A large role view's overview of the documents (each has a page of its own:
+    :meth:`RoleViews.document_pages`)."""
     base = view_path(role)
     lines = []
     for doc in kb.documents:
@@ -211,18 +231,6 @@ def render_role_overview(
     )
     overview = [_head(role.view, [role], intro), "## Dokumenter", "\n".join(lines) or "Ingen."]
     return {base: "\n\n".join(overview) + "\n"}
-
-
-def document_pages(doc: Document, roles: list[Role], index: Index) -> dict[str, str]:
-    """The document's page of each of ``roles`` (those with a page per document) it has
-    pages or duties for."""
-    found = list(statements(doc, index))
-    files = {}
-    for role in roles:
-        pages, mine = _role_share(doc, role, found)
-        if pages or mine:
-            files[document_view_path(role, doc)] = _role_document(doc, role, pages, mine)
-    return files
 
 
 def _role_share(
