@@ -3,12 +3,12 @@
 The parent forks a child per batch of sources (at most ``workers`` at a time); the child
 reads them with an address-space limit, pickles their outcomes into a pipe and exits with
 ``os._exit``. Each result is pickled on its own, so the parent can hand its bytes to the
-cache as they are. The parent multiplexes the pipes, kills a child that passes its deadline, and
-hands the results back in source order. A batch is up to ``BATCH`` small text sources (a
-fork costs as much as reading a dozen), fewer when there are few sources, so that every
-worker gets some; a small PDF counts as ``PDF_WEIGHT`` of them, a large file goes alone.
-If a batch's child dies or runs out of time, each of its sources is read again alone, so
-the error names the one file that caused it and the others still convert.
+cache as they are. The parent multiplexes the pipes, kills a child that passes its
+deadline, and hands the results back in source order. A batch is up to ``BATCH`` small text
+sources (a fork costs as much as reading a dozen), fewer when there are few sources, so
+that every worker gets some; a small PDF counts as ``PDF_WEIGHT`` of them, a large file
+goes alone. If a batch's child dies or runs out of time, each of its sources is read again
+alone, so the error names the one file that caused it and the others still convert.
 """
 
 from __future__ import annotations
