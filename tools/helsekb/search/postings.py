@@ -89,19 +89,24 @@ def surface_words(entry: Entry, context: str) -> Iterator[str]:
 def _body_weights(text_keys: list[str], avg_len: float) -> dict[str, float]:
     counts = Counter(text_keys)
     norm = K1 * (1 - B + B * len(text_keys) / avg_len)
-    return {k: BODY * tf * (K1 + 1) / (tf + norm) for k, tf in counts.items()}
+    body, k1_plus_1 = BODY, K1 + 1  # (locals: this runs for millions of keys)
+    return {k: body * tf * k1_plus_1 / (tf + norm) for k, tf in counts.items()}
 
 
 def entry_weights(entry: Entry, tokens: Tokens, avg_len: float) -> dict[str, int]:
-    """Key -> integer weight for one entry."""
+    """Key -> integer weight for one entry (1 to 4095)."""
     weights = _body_weights(tokens.text.split(), avg_len)
     for k in tokens.context:
         weights[k] = weights.get(k, 0.0) + CONTEXT
     title = TITLE if entry.kind in MAIN_KINDS else HEADING
     for k in tokens.title:
         weights[k] = weights.get(k, 0.0) + title
-    factor = KIND_FACTOR.get(entry.kind, 1.0)
-    return {k: max(1, min(4095, round(w * factor * SCALE))) for k, w in weights.items()}
+    factor, scale = KIND_FACTOR.get(entry.kind, 1.0), SCALE
+    # max(1, min(4095, ...)) without two calls per key
+    return {
+        k: 4095 if (n := round(w * factor * scale)) > 4095 else n if n > 1 else 1
+        for k, w in weights.items()
+    }
 
 
 def build(entries: list[Entry], tokens: list[Tokens], surface: Mapping[str, str]) -> Postings:
@@ -130,9 +135,11 @@ def build(entries: list[Entry], tokens: list[Tokens], surface: Mapping[str, str]
 
 
 def _encode(pairs: array[int]) -> str:
-    out, last = [], 0
+    """(entry delta, weight) pairs as varints; entries ascend, so deltas are never negative."""
+    out, last, small = [], 0, _SMALL
     for n, w in zip(pairs[::2], pairs[1::2], strict=True):
-        out += (varint(n - last), _SMALL[w])
+        delta = n - last
+        out += (small[delta] if delta < 4096 else _varint(delta), small[w])
         last = n
     return "".join(out)
 
