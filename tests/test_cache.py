@@ -308,6 +308,14 @@ def test_a_catalogue_change_is_a_new_key(project: Path) -> None:
     assert len(now - keys) == 1 and len(keys - now) == 1, "one entry changed, the old pruned"
 
 
+def test_what_an_earlier_version_kept_and_this_one_does_not_is_removed(project: Path) -> None:
+    retired = project / "cache" / cache_module.RETIRED[0]
+    retired.mkdir(parents=True)
+    (retired / "0123.pickle").write_bytes(pickle.dumps({"documents": []}))
+    assert not _convert(project).failed
+    assert not retired.exists() and (project / "cache" / cache_module.READ).is_dir()
+
+
 def test_failed_runs_are_not_remembered(project: Path) -> None:
     (project / "source_docs" / CAPTURE).write_bytes(b"")
     run = _convert(project)

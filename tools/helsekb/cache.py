@@ -21,6 +21,7 @@ import hashlib
 import io
 import os
 import pickle
+import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple
@@ -37,6 +38,8 @@ PACKAGE = Path(__file__).resolve().parent
 CACHE_ENV = "HELSEKB_CACHE_DIR"
 DEFAULT_DIR = Path(".cache") / "helsekb"
 READ, RENDERED, PAGES = "read", "rendered", "pages"
+RETIRED = ("documents",)
+"""Kinds earlier versions kept (each document's ``kb.json`` data, 54 MB at 5,000 pages)."""
 SNAPSHOT = "snapshot.pickle"
 Placed = tuple[str, int, int]
 """A document of ``kb.json``: its key (:func:`document_key`), offset and length in bytes."""
@@ -225,13 +228,17 @@ class Cache:
 
     def prune(self) -> None:
         """Drop the entries of each kind this run used that it did not use (old versions
-        of changed sources, documents and pages); kinds it did not use are left alone."""
+        of changed sources, documents and pages), and the folders of kinds helsekb no
+        longer keeps; kinds it did not use are left alone."""
         for kind, keep in self.used.items():
             folder = self.root / kind if self.root else None
             if folder and folder.is_dir():
                 for path in folder.glob("*.pickle"):
                     if path.stem not in keep:
                         path.unlink(missing_ok=True)
+        if self.root:
+            for kind in RETIRED:
+                shutil.rmtree(self.root / kind, ignore_errors=True)
 
 
 def _file_stamp(path: Path) -> tuple[int, int, int] | None:
