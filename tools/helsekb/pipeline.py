@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from helsekb import (
     SITE_URL_ENV,
@@ -327,7 +327,9 @@ def render_parts(
     done = parallel.fork_imap(render, parts, workers, chunk=1, min_items=2)
     rendered = Rendered({}, [], [])
     words: dict[str, str] = {}
-    with _KbJson(into) as kb_json:
+    stream = _inside(into, export.KB_JSON).open("wb") if into else io.BytesIO()
+    with stream:  # kb.json as the documents' data come in
+        kb_json = export.KbJsonWriter(stream)
         for part in done:
             rendered.files.update(part.files)
             rendered.views.extend(part.views)
@@ -335,7 +337,9 @@ def render_parts(
             rendered.page_keys.extend(search_index.shared(k, words) for k in part.page_keys)
             rendered.spans.extend(map(kb_json.add, part.pieces))
             rendered.tail += part.tail
-        rendered.files.update(kb_json.end(rendered.tail))
+        kb_json.end(rendered.tail)
+        if isinstance(stream, io.BytesIO):
+            rendered.files[export.KB_JSON] = stream.getvalue().decode()
     navigation = {nav.NAV_FILE: nav.render_nav(kb, rendered.views)}
     rendered.files.update(_kept(navigation, into))
     return rendered
@@ -361,38 +365,6 @@ def _render_part(into: Path | None, cache: Cache | None, part: Part) -> Rendered
         files, keys, piece = found
     kept = _kept(files, into)
     return Rendered(kept, views.view_pages(files), keys, [key] if key else [], [piece])
-
-
-class _KbJson:
-    """``kb.json``, written to ``into`` as the documents' data come (it is never one
-    string there), else kept as a file of the output."""
-
-    def __init__(self, into: Path | None) -> None:
-        self.stream: BinaryIO = _inside(into, export.KB_JSON).open("wb") if into else io.BytesIO()
-        self.stream.write(export.KB_HEAD.encode())
-        self.documents = 0
-
-    def __enter__(self) -> _KbJson:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stream.close()
-
-    def add(self, piece: bytes) -> tuple[int, int]:
-        """Write a document's data; where it is in the file."""
-        if self.documents:
-            self.stream.write(b",")
-        self.documents += 1
-        offset = self.stream.tell()
-        self.stream.write(piece)
-        return offset, len(piece)
-
-    def end(self, tail: str) -> dict[str, str]:
-        """Write what follows the documents; the file if it was not written to ``into``."""
-        self.stream.write(tail.encode())
-        if isinstance(self.stream, io.BytesIO):
-            return {export.KB_JSON: self.stream.getvalue().decode()}
-        return {}
 
 
 def _kept(files: dict[str, str], into: Path | None) -> dict[str, str]:

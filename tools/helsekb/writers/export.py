@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import Any, BinaryIO
 
 from helsekb.enrichers import roles
 from helsekb.enrichers.crosslinks import is_external, runs
@@ -164,25 +164,39 @@ def _document(doc: Document, why: roles.Index) -> dict[str, Any]:
     }
 
 
-KB_HEAD = f'{{"schema":{SCHEMA},"documents":['
-"""What ``kb.json`` starts with; then each document (:func:`document_json`), then
-:func:`kb_tail`."""
-
-
 def render_kb(kb: KnowledgeBase) -> str:
-    """``json.dumps(kb_data(kb))``, compact (the pieces of :func:`kb_pieces` joined)."""
-    return "".join(kb_pieces(kb))
-
-
-def kb_pieces(kb: KnowledgeBase) -> Iterator[str]:
-    """``kb.json`` a document at a time: only one document's data (and, written as it
-    comes, its text) exists at once; all of it, as dicts, took hundreds of MB at 5,000
-    pages, and as one string 90 MB."""
+    """``json.dumps(kb_data(kb))``, compact, as :class:`KbJsonWriter` writes it."""
     why = roles.tags(kb)
-    yield KB_HEAD
-    for n, doc in enumerate(kb.documents):
-        yield ("," if n else "") + document_json(doc, why)
-    yield kb_tail(kb)
+    stream = io.BytesIO()
+    writer = KbJsonWriter(stream)
+    for doc in kb.documents:
+        writer.add(document_json(doc, why).encode())
+    writer.end(kb_tail(kb))
+    return stream.getvalue().decode()
+
+
+class KbJsonWriter:
+    """``kb.json`` written to ``stream`` a document at a time, as each document's data
+    comes (:func:`document_json`, encoded), then :func:`kb_tail`: all of it, as dicts, took
+    hundreds of MB at 5,000 pages, and as one string 90 MB."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.documents = 0
+        stream.write(f'{{"schema":{SCHEMA},"documents":['.encode())
+
+    def add(self, data: bytes) -> tuple[int, int]:
+        """Write a document's data; where it is in the file (offset, length in bytes)."""
+        if self.documents:
+            self.stream.write(b",")
+        self.documents += 1
+        offset = self.stream.tell()
+        self.stream.write(data)
+        return offset, len(data)
+
+    def end(self, tail: str) -> None:
+        """Write what follows the documents (:func:`kb_tail`)."""
+        self.stream.write(tail.encode())
 
 
 def document_json(doc: Document, why: roles.Index) -> str:
