@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import shutil
 from pathlib import Path
@@ -99,8 +100,8 @@ def test_only_the_changed_source_is_read_and_the_output_matches_a_cold_run(
 
 
 def test_only_documents_whose_model_changed_are_rendered_again(project: Path) -> None:
-    """A document's files and search keys come from the cache when its enriched model is
-    unchanged; the changed one is rendered again (the output is a cold run's: see above)."""
+    """A document whose enriched model is unchanged is not rendered again; the changed one
+    is (the output is a cold run's: see above)."""
     _convert(project)
     folder = project / "cache" / cache_module.RENDERED
     first = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.pickle")}
@@ -111,9 +112,78 @@ def test_only_documents_whose_model_changed_are_rendered_again(project: Path) ->
     now = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.pickle")}
     kept = {name for name, stamp in now.items() if first.get(name) == stamp}
     assert len(now) == 4 and len(kept) == 3, "three taken as they were, the old one pruned"
-    files, _, data = pickle.loads((folder / next(iter(now.keys() - kept))).read_bytes())
+    files, data = pickle.loads((folder / next(iter(now.keys() - kept))).read_bytes())
     assert any("En ny setning om rehabilitering." in text for text in files.values())
     assert "En ny setning om rehabilitering." in data.decode()
+
+
+def _change_beside_a_cold_copy(project: Path, cold: Path) -> None:
+    """Copy the project's sources and output to ``cold``, and change a source in both."""
+    for folder in ("source_docs", "docs"):  # the same sources and history snapshot
+        shutil.copytree(project / folder, cold / folder)
+    for root in (project, cold):
+        path = root / "source_docs" / CAPTURE
+        path.write_text(path.read_text(encoding="utf-8") + "\nEn ny setning om rehabilitering.\n")
+
+
+def _inodes(docs: Path) -> dict[str, int]:
+    return {p.relative_to(docs).as_posix(): p.stat().st_ino for p in docs.rglob("*.md")}
+
+
+def test_unchanged_documents_files_are_linked_from_the_last_output(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Not written again: the new output's files of the unchanged documents are the old
+    files (the same inodes); the changed document's and the whole site's are new."""
+    _convert(project)
+    before = _inodes(project / "docs")
+    cold = tmp_path_factory.mktemp("cold")
+    _change_beside_a_cold_copy(project, cold)
+    assert not _convert(project).failed
+    assert not pipeline.convert(cold / "source_docs", cold / "docs").failed
+    assert _snapshot(project / "docs") == _snapshot(cold / "docs")
+    after = _inodes(project / "docs")
+    same = {path for path, inode in after.items() if before.get(path) == inode}
+    changed = {p for p, text in _snapshot(project / "docs").items() if b"En ny setning" in text}
+    assert len(same) >= 8, "the unchanged documents' pages, index pages and role pages"
+    assert not same & changed and "index.md" not in same
+    assert all(not p.startswith(next(iter(changed)).split("/")[0]) for p in same)
+
+
+@pytest.mark.parametrize("how", ["edited", "replaced", "no-search-keys", "no-links"])
+def test_a_document_whose_old_files_are_not_as_written_is_rendered_again(
+    project: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    how: str,
+) -> None:
+    """The last output's files are taken only as the last run wrote them, with the cache's
+    search keys, where the file system can link them: else the document is rendered (and
+    the output is a cold run's, the edit undone)."""
+    _convert(project)
+    docs = project / "docs"
+    page = min((docs / "utmattelse-langvarig-utmattelse-inkl-me-cfs").rglob("*.md"))  # unchanged
+    cold = tmp_path_factory.mktemp("cold")
+    _change_beside_a_cold_copy(project, cold)
+    if how == "edited":  # in place: the same file, a new time
+        with page.open("a", encoding="utf-8") as stream:
+            stream.write("\nEndret for hånd.\n")
+    elif how == "replaced":  # as an editor saving a copy: a new file, its time kept
+        text, info = page.read_bytes(), page.stat()
+        page.unlink()
+        page.write_bytes(text.replace(b"e", b"E", 1))
+        os.utime(page, ns=(info.st_atime_ns, info.st_mtime_ns))
+    elif how == "no-search-keys":
+        shutil.rmtree(project / "cache" / cache_module.SEARCH)
+    else:
+        monkeypatch.setattr(pipeline.os, "link", _no_links)
+    assert not _convert(project).failed
+    assert not pipeline.convert(cold / "source_docs", cold / "docs").failed
+    assert _snapshot(docs) == _snapshot(cold / "docs")
+
+
+def _no_links(source: Path, target: Path) -> None:
+    raise OSError(f"hard links not supported: {target}")
 
 
 def test_pages_are_enriched_again_only_when_they_or_what_they_are_linked_with_changed(

@@ -4,10 +4,11 @@ last run's fingerprint.
 Each kind of result has a folder of ``<key>.pickle`` files: ``read/`` the parsed sources
 (key: the source's bytes and catalogue entry), ``pages/`` each page's links, abbreviations,
 topics and role tags (``enrichers.pagework``), ``rendered/`` each document's Markdown files
-(its role view pages among them), search keys and ``kb.json`` data; beside them the
-fidelity check's page texts and results, and which document keys the output's ``kb.json``
-was written from, and where each document is in it (``snapshot.py``). Keys of model objects
-come from :func:`content_key`. A conversion whose every input is unchanged (same
+(its role view pages among them) and ``kb.json`` data, ``search/`` its pages' search keys
+and its overview pages; beside them the fidelity check's page texts and results, and what
+the last conversion wrote to its output directory (:class:`Snapshot`: each document's key,
+where its data is in ``kb.json``, its files, and every file's :data:`Stamp`). Keys
+of model objects come from :func:`content_key`. A conversion whose every input is unchanged (same
 fingerprint) and whose output directory was not touched since is not done again at all: its
 report is replayed and the output left as it is. Any change to helsekb's code or data files
 changes every key, so a stale cache is never used. The cache holds only what helsekb itself
@@ -24,7 +25,7 @@ import pickle
 import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import astuple
+from dataclasses import astuple, dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -37,15 +38,40 @@ from helsekb.writers.export import KB_JSON
 PACKAGE = Path(__file__).resolve().parent
 CACHE_ENV = "HELSEKB_CACHE_DIR"
 DEFAULT_DIR = Path(".cache") / "helsekb"
-READ, RENDERED, PAGES = "read", "rendered", "pages"
+READ, RENDERED, SEARCH, PAGES = "read", "rendered", "search", "pages"
 RETIRED = ("documents",)
 """Kinds earlier versions kept (each document's ``kb.json`` data, 54 MB at 5,000 pages)."""
 SNAPSHOT = "snapshot.pickle"
-Placed = tuple[str, int, int]
-"""A document of ``kb.json``: its key (:func:`document_key`), offset and length in bytes."""
 LAST_RUN = "last-run.pickle"
 PAGE_TEXTS = "page-texts.pickle"
 CHECKS = "fidelity-checks.pickle"
+
+
+Stamp = tuple[int, int, int, int]
+"""A file's size, modification time, inode and change time. (The change time cannot be
+set back, as the modification time can: an edited copy put in a file's place, which may
+get its inode, is told apart by it.)"""
+
+
+@dataclass(slots=True, frozen=True)
+class Placed:
+    """A document of the output directory: its key (:func:`document_key`), where its data is
+    in ``kb.json`` (offset, length in bytes), the key of its rendered files and their paths."""
+
+    key: str
+    offset: int
+    length: int
+    rendered: str
+    files: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """What the last conversion wrote to the output directory: its documents (by slug) and
+    every file's stamp as it left it."""
+
+    documents: dict[str, Placed]
+    stamps: dict[str, Stamp]
 
 
 @cache
@@ -97,15 +123,23 @@ def run_fingerprint(keys: list[str]) -> str:
     return digest.hexdigest()
 
 
-def directory_stamp(path: Path) -> str:
-    """A hash of every file's path, size and modification time under ``path`` (cheap)."""
+def file_stamps(path: Path) -> dict[str, Stamp]:
+    """Every file under ``path`` (relative, with ``/``) with its stamp (cheap)."""
+    stamps = {}
+    for folder, _, names in os.walk(path):
+        rel = Path(folder).relative_to(path).as_posix()
+        prefix = "" if rel == "." else f"{rel}/"
+        for name in names:
+            info = os.stat(os.path.join(folder, name))
+            stamps[prefix + name] = _stamp(info)
+    return stamps
+
+
+def directory_stamp(stamps: dict[str, Stamp]) -> str:
+    """A hash of every file's path and stamp (:func:`file_stamps`)."""
     digest = hashlib.sha256()
-    if path.is_dir():
-        for file in sorted(p for p in path.rglob("*") if p.is_file()):
-            info = file.stat()
-            digest.update(
-                f"{file.relative_to(path)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode()
-            )
+    for rel, stamp in sorted(stamps.items()):
+        digest.update(f"{rel}\0{stamp}\n".encode())
     return digest.hexdigest()
 
 
@@ -150,15 +184,24 @@ class Cache:
         if path:
             _write(path, pickled)
 
-    def get_rendered(self, key: str) -> tuple[dict[str, str], list[Any], bytes] | None:
-        """(files, their pages' search keys, ``kb.json`` data) of the document stored under
-        ``key``, if any."""
+    def get_rendered(self, key: str) -> tuple[dict[str, str], bytes] | None:
+        """(files, ``kb.json`` data) of the document rendered under ``key``, if any."""
         found = self._get(RENDERED, key)
-        ok = isinstance(found, tuple) and len(found) == 3 and isinstance(found[0], dict)
+        ok = isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], dict)
         return found if ok else None
 
-    def put_rendered(self, key: str, rendered: tuple[dict[str, str], list[Any], bytes]) -> None:
+    def put_rendered(self, key: str, rendered: tuple[dict[str, str], bytes]) -> None:
         self._put(RENDERED, key, rendered)
+
+    def get_search(self, key: str) -> tuple[list[Any], list[tuple[str, str]]] | None:
+        """(its pages' search keys, its overview pages) of the document rendered under
+        ``key``, if any: kept apart from its files, which a run may not need."""
+        found = self._get(SEARCH, key)
+        ok = isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], list)
+        return found if ok else None
+
+    def put_search(self, key: str, search: tuple[list[Any], list[tuple[str, str]]]) -> None:
+        self._put(SEARCH, key, search)
 
     def get_page(self, key: str) -> Any:
         """A page's enrichment result stored under ``key`` (``enrichers.pagework``), if any."""
@@ -167,40 +210,39 @@ class Cache:
     def put_page(self, key: str, result: Any) -> None:
         self._put(PAGES, key, result)
 
-    def snapshot(self, out: Path) -> dict[str, Placed] | None:
-        """Each document of ``out/kb.json`` (slug -> its key and where its data is in the
-        file), if the file is as the last conversion left it (else None: the cache cannot
-        vouch for it)."""
+    def snapshot(self, out: Path) -> Snapshot | None:
+        """What the last conversion wrote to ``out``, if its ``kb.json`` is as it left it
+        (else None: the cache cannot vouch for it). Each other file's stamp is to be
+        checked before it is taken as it was."""
         found = _load(self.root / SNAPSHOT) if self.root else None
         if not isinstance(found, dict) or found.get("code") != code_fingerprint():
             return None  # (one written by another version of helsekb may differ in form)
-        if found.get("stamp") != _file_stamp(out / KB_JSON):
+        snapshot = found.get("snapshot")
+        if not isinstance(snapshot, Snapshot):
             return None
-        documents = found.get("documents")
-        return documents if isinstance(documents, dict) else None
+        kb_json = snapshot.stamps.get(KB_JSON)
+        return snapshot if kb_json and kb_json == file_stamp(out / KB_JSON) else None
 
-    def put_snapshot(self, out: Path, documents: dict[str, Placed]) -> None:
-        """Remember which document keys ``out/kb.json`` was written from, and where (call
-        after it is in place)."""
+    def put_snapshot(self, snapshot: Snapshot) -> None:
+        """Remember what this conversion wrote (call after it is in place)."""
         if self.root:
-            stamp = _file_stamp(out / KB_JSON)
-            record = {"code": code_fingerprint(), "stamp": stamp, "documents": documents}
-            _store(self.root / SNAPSHOT, record)
+            _store(self.root / SNAPSHOT, {"code": code_fingerprint(), "snapshot": snapshot})
 
     def last_run(self, fingerprint: str, out: Path) -> RunReport | None:
         """The report of the last conversion if it had these inputs and ``out`` is as it left it."""
         found = _load(self.root / LAST_RUN) if self.root else None
         if not isinstance(found, dict) or found.get("fingerprint") != fingerprint:
             return None
-        if found.get("stamp") != directory_stamp(out):
+        if found.get("stamp") != directory_stamp(file_stamps(out)):
             return None
         report = found.get("report")
         return report if isinstance(report, RunReport) else None
 
-    def remember_run(self, fingerprint: str, out: Path, report: RunReport) -> None:
+    def remember_run(self, fingerprint: str, stamps: dict[str, Stamp], report: RunReport) -> None:
+        """Remember this conversion's inputs and report, and its output's ``stamps``."""
         if self.root:
-            record = {"fingerprint": fingerprint, "stamp": directory_stamp(out), "report": report}
-            _store(self.root / LAST_RUN, record)
+            record = {"fingerprint": fingerprint, "report": report}
+            _store(self.root / LAST_RUN, record | {"stamp": directory_stamp(stamps)})
 
     def _dict(self, name: str) -> dict[str, Any]:
         """The dict in file ``name`` of the cache (empty if missing or unreadable)."""
@@ -241,13 +283,16 @@ class Cache:
                 shutil.rmtree(self.root / kind, ignore_errors=True)
 
 
-def _file_stamp(path: Path) -> tuple[int, int, int] | None:
-    """A file's size, modification time and inode (None if it is missing)."""
+def file_stamp(path: Path) -> Stamp | None:
+    """A file's stamp (None if it is missing)."""
     try:
-        info = path.stat()
+        return _stamp(path.stat())
     except OSError:
         return None
-    return info.st_size, info.st_mtime_ns, info.st_ino
+
+
+def _stamp(info: os.stat_result) -> Stamp:
+    return info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns
 
 
 def _load(path: Path) -> Any:

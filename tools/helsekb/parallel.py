@@ -45,10 +45,14 @@ def fork_imap(
     workers: int,
     chunk: int | None = None,
     min_items: int = MIN_ITEMS_PER_WORKER,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[R]:
     """:func:`fork_map`, each result given as soon as it and those before it are in (so the
-    caller can fold them in instead of holding them all)."""
+    caller can fold them in instead of holding them all). ``meanwhile`` is called here once
+    the workers have the items, before the first result is given."""
     if workers <= 1 or len(items) < min_items * workers or not hasattr(os, "fork"):
+        if meanwhile:
+            meanwhile()
         yield from (func(item) for item in items)
         return
     global _JOB
@@ -59,7 +63,10 @@ def fork_imap(
         # a worker outliving a killed conversion would go on writing into its staging folder
         with fork.Pool(workers, die_with_parent, (os.getpid(),)) as pool:
             chunk = chunk or max(1, len(items) // (workers * 8))
-            yield from pool.imap(_call, range(len(items)), chunksize=chunk)
+            results = pool.imap(_call, range(len(items)), chunksize=chunk)
+            if meanwhile:
+                meanwhile()
+            yield from results
     finally:
         gc.unfreeze()
         _JOB = None

@@ -31,7 +31,12 @@ from helsekb import (
 from helsekb.cache import (
     READ,
     RENDERED,
+    SEARCH,
     Cache,
+    Placed,
+    Snapshot,
+    file_stamp,
+    file_stamps,
     run_fingerprint,
     source_key,
 )
@@ -244,15 +249,16 @@ def render(kb: KnowledgeBase, log: list[dict[str, Any]] | None = None) -> dict[s
 @dataclass(slots=True)
 class Rendered:
     """What rendering gave: the files (those not written to a directory), the overview
-    pages (title, path), every page's search keys, in the model's page order, the
-    documents' cache keys (those rendered with a cache), their ``kb.json`` data (encoded),
-    where each document's is in ``kb.json`` (offset, length in bytes) and what follows
-    them there."""
+    pages (title, path), every page's search keys, in the model's page order; for each
+    document its files' cache key ("": rendered without a cache), its files' paths, its
+    ``kb.json`` data (encoded) and where that is in ``kb.json`` (offset, length in bytes);
+    and what follows the documents there."""
 
     files: dict[str, str]
     views: list[tuple[str, str]]
     page_keys: list[search_index.PageKeys]
     documents: list[str] = field(default_factory=list)
+    paths: list[tuple[str, ...]] = field(default_factory=list)
     pieces: list[bytes] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
     tail: str = ""
@@ -291,6 +297,14 @@ Part = Callable[[], dict[str, str]] | DocumentPart | KbTail
 of ``kb.json``."""
 
 
+@dataclass(slots=True)
+class Previous:
+    """The last conversion's output directory, and what the cache vouches it wrote there."""
+
+    out: Path
+    snapshot: Snapshot
+
+
 def render_parts(
     kb: KnowledgeBase,
     log: list[dict[str, Any]] | None = None,
@@ -298,6 +312,7 @@ def render_parts(
     into: Path | None = None,
     cache: Cache | None = None,
     keys: list[str] | None = None,
+    previous: Previous | None = None,
 ) -> Rendered:
     """The Markdown pages, kb.json and the navigation (everything but the search index),
     with what the search index needs of them.
@@ -308,7 +323,8 @@ def render_parts(
     rendered it, and ``kb.json`` here a document at a time as they come: no process holds
     every page at once (hundreds of MB at 5,000 pages). With a ``cache`` and each
     document's key in ``keys`` (``snapshot.document_keys``), a document rendered before
-    from the same model is taken from it."""
+    from the same model is taken from it. With ``previous`` too, such a document is taken
+    from the last output (:class:`_Reuse`)."""
     site_url = os.environ.get(SITE_URL_ENV, "")
     role_views = roleviews.role_views(kb)
     why = roles.tags(kb)
@@ -323,17 +339,22 @@ def render_parts(
             for n, doc in enumerate(kb.documents)
         ),
     ]
+    reuse = _Reuse(previous, cache, into)
+    reuse.parts = {n: part for n, part in enumerate(parts) if reuse.may(part)}
+    todo = [part for n, part in enumerate(parts) if n not in reuse.parts]
     render = partial(_render_part, into, cache)
-    done = parallel.fork_imap(render, parts, workers, chunk=1, min_items=2)
+    done = parallel.fork_imap(render, todo, workers, chunk=1, min_items=2, meanwhile=reuse)
     rendered = Rendered({}, [], [])
     words: dict[str, str] = {}
     stream = _inside(into, export.KB_JSON).open("wb") if into else io.BytesIO()
     with stream:  # kb.json as the documents' data come in
         kb_json = export.KbJsonWriter(stream)
-        for part in done:
+        for n in range(len(parts)):
+            part = reuse.take(n) if n in reuse.parts else next(done)
             rendered.files.update(part.files)
             rendered.views.extend(part.views)
             rendered.documents.extend(part.documents)
+            rendered.paths.extend(part.paths)
             rendered.page_keys.extend(search_index.shared(k, words) for k in part.page_keys)
             rendered.spans.extend(map(kb_json.add, part.pieces))
             rendered.tail += part.tail
@@ -355,16 +376,85 @@ def _render_part(into: Path | None, cache: Cache | None, part: Part) -> Rendered
     doc = part.doc
     key = part.render_key() if cache and part.key else ""
     found = cache.get_rendered(key) if cache and key else None
-    if found is None:
+    search = cache.get_search(key) if cache and found else None
+    if found is None or search is None:
         files = _document_files(doc) | part.role_views.document_pages(doc)
         keys = [search_index.page_keys(doc, p, files[p.path]) for p in doc.pages]
+        search = keys, views.view_pages(files)
         piece = export.document_json(doc, part.why).encode()
         if cache and key:
-            cache.put_rendered(key, (files, keys, piece))
+            cache.put_rendered(key, (files, piece))
+            cache.put_search(key, search)
     else:
-        files, keys, piece = found
-    kept = _kept(files, into)
-    return Rendered(kept, views.view_pages(files), keys, [key] if key else [], [piece])
+        files, piece = found
+    keys, view_pages = search
+    paths = tuple(files)
+    return Rendered(_kept(files, into), view_pages, keys, [key], [paths], [piece])
+
+
+@dataclass(slots=True)
+class _Reuse:
+    """Documents taken as the last conversion left them in its output directory: those
+    that render the same (their files' key is the one recorded there) and whose files are
+    untouched since. Their files are linked from there (not written again), their search
+    keys come from the cache and their ``kb.json`` data from the old file. This is done in
+    this process, while the workers render the other parts; a document whose files or
+    cache entry turn out not to be as recorded is rendered here instead."""
+
+    previous: Previous | None
+    cache: Cache | None
+    into: Path | None
+    parts: dict[int, DocumentPart] = field(default_factory=dict)
+    done: dict[int, Rendered] | None = None
+    folders: set[Path] = field(default_factory=set)
+
+    def may(self, part: Part) -> bool:
+        """Whether ``part`` would render what the last conversion wrote."""
+        if not (isinstance(part, DocumentPart) and part.key and self.cache and self.into):
+            return False
+        placed = self.previous.snapshot.documents.get(part.doc.slug) if self.previous else None
+        return placed is not None and placed.rendered == part.render_key()
+
+    def __call__(self) -> None:
+        if self.done is None:
+            self.done = {n: self._taken(part) for n, part in self.parts.items()}
+
+    def take(self, n: int) -> Rendered:
+        """Part ``n`` (one of :attr:`parts`)."""
+        self()
+        assert self.done is not None
+        return self.done.pop(n)
+
+    def _taken(self, part: DocumentPart) -> Rendered:
+        assert self.previous and self.cache and self.into
+        placed = self.previous.snapshot.documents[part.doc.slug]
+        search = self.cache.get_search(placed.rendered)
+        old = snapshot.read_spans(self.previous.out / export.KB_JSON, [placed])
+        if search is None or old is None or not self._linked(placed.files):
+            return _render_part(self.into, self.cache, part)
+        keys, view_pages = search
+        return Rendered({}, view_pages, keys, [placed.rendered], [placed.files], old)
+
+    def _linked(self, files: tuple[str, ...]) -> bool:
+        """Link each of ``files`` from the last output into ours, if every one is as it was
+        written (else link none)."""
+        assert self.previous and self.into
+        made: list[Path] = []
+        try:
+            for rel in files:
+                source = self.previous.out / rel
+                if file_stamp(source) != self.previous.snapshot.stamps.get(rel):
+                    raise OSError(f"changed since written: {rel}")
+                made.append(self.into / rel)  # (paths this conversion wrote: see _inside)
+                if made[-1].parent not in self.folders:
+                    made[-1].parent.mkdir(parents=True, exist_ok=True)
+                    self.folders.add(made[-1].parent)
+                os.link(source, made[-1])
+        except OSError:
+            for path in made:
+                path.unlink(missing_ok=True)
+            return False
+        return True
 
 
 def _kept(files: dict[str, str], into: Path | None) -> dict[str, str]:
@@ -569,12 +659,13 @@ def _inside(root: Path, rel: str) -> Path:
 
 
 def _log_changes(
-    kb: KnowledgeBase, out: Path, keys: list[str] | None, cache: Cache | None
+    kb: KnowledgeBase, out: Path, keys: list[str] | None, previous: Previous | None
 ) -> list[dict[str, Any]]:
     """Compare with the previous conversion in ``out``; mark the pages that changed."""
     log = history.load_log(out)
     if (out / export.KB_JSON).is_file():  # else nothing to compare with
-        before, after = snapshot.compared(kb, keys, out, cache)
+        known = previous.snapshot if previous else None
+        before, after = snapshot.compared(kb, keys, out, known)
         log = history.update(before, log, after, history.today())
     history.mark_changed(kb, log)
     return log
@@ -639,15 +730,17 @@ def _convert(
         kb = assemble(sources)
         _attach(run, enrich(kb, workers, cache))
         doc_keys = snapshot.document_keys(kb, workers) if cache else None
-        log = _log_changes(kb, out, doc_keys, cache)
+        known = cache.snapshot(out) if cache and doc_keys else None
+        previous = Previous(out, known) if known else None
+        log = _log_changes(kb, out, doc_keys, previous)
     with fsutil.staging_dir(out) as tmp:
         staged = tmp / out.name
         with stages.stage("markdown"):
-            rendered = render_parts(kb, log, workers, staged, cache, doc_keys)
+            rendered = render_parts(kb, log, workers, staged, cache, doc_keys, previous)
         with stages.stage("search index"):
             index = search_index.render_index(kb, rendered.page_keys, rendered.views)
             write_tree(index, staged)
-        documents, spans = rendered.documents, rendered.spans
+        documents, paths, spans = rendered.documents, rendered.paths, rendered.spans
         slugs = [doc.slug for doc in kb.documents]
         del rendered, index
         if alongside is not None and not run.failed:
@@ -665,10 +758,12 @@ def _convert(
             with stages.stage("write"):
                 fsutil.replace_dir(staged, out)
     if cached and doc_keys is not None and not run.failed:
-        cached.cache.remember_run(fingerprint, out, run)
-        where = zip(slugs, doc_keys, spans, strict=True)
-        cached.cache.put_snapshot(out, {slug: (key, *span) for slug, key, span in where})
-        for kind, keys in ((READ, cached.keys), (RENDERED, documents)):
+        stamps = file_stamps(out)
+        cached.cache.remember_run(fingerprint, stamps, run)
+        where = zip(slugs, doc_keys, spans, documents, paths, strict=True)
+        placed = {slug: Placed(key, *span, *files) for slug, key, span, *files in where}
+        cached.cache.put_snapshot(Snapshot(placed, stamps))
+        for kind, keys in ((READ, cached.keys), (RENDERED, documents), (SEARCH, documents)):
             cached.cache.use(kind, keys)
         cached.cache.prune()
     return run

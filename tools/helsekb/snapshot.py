@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from helsekb import history, parallel
-from helsekb.cache import Cache, Placed, document_key
+from helsekb.cache import Placed, Snapshot, document_key
 from helsekb.enrichers import roles
 from helsekb.model import KnowledgeBase
 from helsekb.writers import export
@@ -30,16 +30,17 @@ def document_keys(kb: KnowledgeBase, workers: int = 1) -> list[str]:
 
 
 def compared(
-    kb: KnowledgeBase, keys: list[str] | None, out: Path, cache: Cache | None
+    kb: KnowledgeBase, keys: list[str] | None, out: Path, previous: Snapshot | None
 ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
     """(before, after) as ``kb.json`` data for ``history.update``: only the documents that
-    differ when the cache knows the previous output, else the whole of both."""
-    known = cache.snapshot(out) if cache and keys else None
-    if known is not None and keys is not None:
+    differ when the cache knows the previous output (``previous``), else the whole of both."""
+    if previous is not None and keys is not None:
+        known = previous.documents
         now = {doc.slug: key for doc, key in zip(kb.documents, keys, strict=True)}
         # in each side's own order, as comparing the whole of both would meet them
-        gone = [(at, size) for slug, (key, at, size) in known.items() if now.get(slug) != key]
-        before = _read_documents(out / export.KB_JSON, gone)
+        gone = [placed for slug, placed in known.items() if now.get(slug) != placed.key]
+        pieces = read_spans(out / export.KB_JSON, gone)
+        before = [json.loads(piece) for piece in pieces] if pieces is not None else None
         if before is not None:
             why = roles.tags(kb)
             changed = [doc for doc in kb.documents if _key(known, doc.slug) != now[doc.slug]]
@@ -49,17 +50,17 @@ def compared(
 
 
 def _key(known: dict[str, Placed], slug: str) -> str:
-    return known[slug][0] if slug in known else ""
+    return known[slug].key if slug in known else ""
 
 
-def _read_documents(path: Path, spans: list[tuple[int, int]]) -> list[Any] | None:
-    """The documents at these places of ``kb.json`` (None if any cannot be read)."""
+def read_spans(path: Path, spans: list[Placed]) -> list[bytes] | None:
+    """The documents' data at these places of ``kb.json`` (None if any cannot be read)."""
     try:
         with path.open("rb") as stream:
             found = []
-            for offset, length in spans:
-                stream.seek(offset)
-                found.append(json.loads(stream.read(length)))
-            return found
-    except (OSError, ValueError):
+            for placed in spans:
+                stream.seek(placed.offset)
+                found.append(stream.read(placed.length))
+    except OSError:
         return None
+    return found if all(len(d) == p.length for d, p in zip(found, spans, strict=True)) else None
