@@ -406,3 +406,58 @@ def test_stages_are_timed(project: Path) -> None:
     out = project / "timings.json"
     stages.write(out)
     assert [s["name"] for s in json.loads(out.read_text())] == names
+
+
+def test_a_reference_text_parsed_by_the_last_run_is_not_parsed_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its fields come from the cache (the same as parsing gives: the output is a cold
+    run's, tested above); each reference gets its own list of authors; a change of code
+    parses every text again."""
+    from helsekb.enrichers import references
+
+    parsed: list[str] = []
+    original = references.parse
+
+    def counting(raw: str) -> references.Fields:
+        parsed.append(raw)
+        return original(raw)
+
+    monkeypatch.setattr(references, "parse", counting)
+    assert not _convert(project).failed
+    texts = len(set(parsed))
+    assert texts >= 11 and len(parsed) == texts, "each text once"
+    parsed.clear()
+    path = project / "source_docs" / CAPTURE
+    path.write_text(path.read_text(encoding="utf-8") + "\nEn ny setning om rehabilitering.\n")
+    assert not _convert(project).failed
+    assert parsed == []
+    known = Cache(project / "cache").parsed_references()
+    assert len(known) == texts and all(known[raw] == original(raw) for raw in known), (
+        "what is kept is what parsing gives"
+    )
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: "another version")
+    assert Cache(project / "cache").parsed_references() == {}
+    path.write_text(path.read_text(encoding="utf-8") + "\nEnda en setning.\n")
+    assert not _convert(project).failed
+    assert len(parsed) == texts
+
+
+def test_references_with_one_text_do_not_share_their_authors() -> None:
+    from helsekb.enrichers import references
+    from helsekb.model import KnowledgeBase, Reference
+
+    raw = "Hunt J, Smith K. Rehabilitering etter covid-19. Tidsskr Nor Legeforen. 2021;141(3):1-5."
+
+    def knowledge_base(*refs: Reference) -> KnowledgeBase:
+        page = Page("Side", "a.txt", DocumentRef("Dok"), references=list(refs))
+        return KnowledgeBase(documents=[Document("Dok", pages=[page])])
+
+    kb = knowledge_base(Reference(raw), Reference(raw))
+    known = references.parse_all(kb, {})
+    first, second = kb.documents[0].pages[0].references
+    assert first.authors == ["Hunt, J.", "Smith, K."] and first.authors is not second.authors
+    again = knowledge_base(Reference(raw))
+    references.parse_all(again, known)
+    (ref,) = again.documents[0].pages[0].references
+    assert ref.authors == first.authors and ref.authors is not known[raw].authors

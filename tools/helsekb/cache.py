@@ -5,15 +5,15 @@ Each kind of result has a folder of ``<key>.pickle`` files: ``read/`` the parsed
 (key: the source's bytes and catalogue entry), ``pages/`` each page's links, abbreviations,
 topics and role tags (``enrichers.pagework``), ``rendered/`` each document's Markdown files
 (its role view pages among them) and ``kb.json`` data, ``search/`` its pages' search keys
-and its overview pages; beside them the fidelity check's page texts and results, and what
-the last conversion wrote to its output directory (:class:`Snapshot`: each document's key,
-where its data is in ``kb.json``, its files, and every file's :data:`Stamp`). Keys
-of model objects come from :func:`content_key`. A conversion whose every input is unchanged (same
-fingerprint) and whose output directory was not touched since is not done again at all: its
-report is replayed and the output left as it is. Any change to helsekb's code or data files
-changes every key, so a stale cache is never used. The cache holds only what helsekb itself
-wrote (pickles: keep it writable by the administrator only, like the code); deleting it is
-always safe (the next run is cold).
+and its overview pages; beside them the fidelity check's page texts and results, the fields
+of each reference text, and what the last conversion wrote to its output directory
+(:class:`Snapshot`: each document's key, where its data is in ``kb.json``, its files, and
+every file's :data:`Stamp`). Keys of model objects come from :func:`content_key`. A
+conversion whose every input is unchanged (same fingerprint) and whose output directory was
+not touched since is not done again at all: its report is replayed and the output left as
+it is. Any change to helsekb's code or data files changes every key, so a stale cache is
+never used. The cache holds only what helsekb itself wrote (pickles: keep it writable by
+the administrator only, like the code); deleting it is always safe (the next run is cold).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ RETIRED = ("documents",)
 SNAPSHOT = "snapshot.pickle"
 LAST_RUN = "last-run.pickle"
 PAGE_TEXTS = "page-texts.pickle"
+REFERENCES = "references.pickle"
 CHECKS = "fidelity-checks.pickle"
 
 
@@ -248,6 +249,18 @@ class Cache:
         """The dict in file ``name`` of the cache (empty if missing or unreadable)."""
         found = _load(self.root / name) if self.root else None
         return found if isinstance(found, dict) else {}
+
+    def parsed_references(self) -> dict[str, Any]:
+        """The fields of each reference text the last run parsed (``references.parse_all``)
+        if the same code parsed them."""
+        found = self._dict(REFERENCES)
+        parsed = found.get("parsed") if found.get("code") == code_fingerprint() else None
+        return parsed if isinstance(parsed, dict) else {}
+
+    def put_parsed_references(self, parsed: dict[str, Any]) -> None:
+        """Keep these (this run's texts only)."""
+        if self.root:
+            _store(self.root / REFERENCES, {"code": code_fingerprint(), "parsed": parsed})
 
     def page_texts(self) -> dict[str, str]:
         """The fidelity check's plain text of each page, by ``page_key`` (from the last run)."""

@@ -51,25 +51,30 @@ def _catalogued(path: Path, sources: Path) -> list[SourceEntry]:
     docs = data.get("documents") if isinstance(data, dict) else None
     if not isinstance(docs, list):
         raise CatalogueError(CATALOGUE, "expected a top-level 'documents:' list")
-    return [e for n, doc in enumerate(docs, 1) for e in _document_entries(doc, n, sources)]
+    root = sources.resolve()  # (once: resolving is most of the time per entry)
+    return [e for n, doc in enumerate(docs, 1) for e in _document_entries(doc, n, sources, root)]
 
 
-def _document_entries(doc: Any, n: int, sources: Path) -> list[SourceEntry]:
+def _document_entries(doc: Any, n: int, sources: Path, root: Path) -> list[SourceEntry]:
     where = f"documents[{n}]"
     _check_keys(doc, _DOC_KEYS, where)
     if not isinstance(doc.get("sources"), list):
         raise CatalogueError(CATALOGUE, "needs a 'sources:' list", where)
     return [
-        _source_entry(src, doc, f"{where}.sources[{m}]", sources)
+        _source_entry(src, doc, f"{where}.sources[{m}]", sources, root)
         for m, src in enumerate(doc["sources"], 1)
     ]
 
 
-def _source_entry(src: Any, doc: dict[str, Any], where: str, sources: Path) -> SourceEntry:
+def _source_entry(
+    src: Any, doc: dict[str, Any], where: str, sources: Path, root: Path
+) -> SourceEntry:
+    """The entry ``src`` of ``doc``; its file must resolve to one inside ``root`` (the
+    sources folder resolved)."""
     _check_keys(src, _SOURCE_KEYS, where)
     name = str(src.get("file", ""))
     path = (sources / name).resolve()
-    if not name or not path.is_relative_to(sources.resolve()):
+    if not name or not path.is_relative_to(root):
         raise CatalogueError(CATALOGUE, f"'file' must name a file inside {sources}", where)
     fmt = str(src.get("format", ""))
     if fmt and fmt not in FORMATS:

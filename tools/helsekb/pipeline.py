@@ -219,7 +219,10 @@ def enrich(kb: KnowledgeBase, workers: int = 1, cache: Cache | None = None) -> l
     ambiguous mentions, unexplained abbreviations (each naming its source file).
     """
     references.assign_ids(kb)
-    references.parse_all(kb)
+    known = cache.parsed_references() if cache else {}
+    parsed = references.parse_all(kb, known)
+    if cache and parsed.keys() != known.keys():
+        cache.put_parsed_references(parsed)
     topics.assign_anchors(kb)
     try:
         crosslinks.rewrite_links(kb)

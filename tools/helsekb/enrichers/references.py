@@ -214,11 +214,20 @@ def assign_ids(kb: KnowledgeBase) -> None:
             ref.id = unique(anchor_base(ref), taken)
 
 
-def parse_all(kb: KnowledgeBase) -> None:
-    """Fill every reference's parsed fields from its raw text (idempotent)."""
+Parsed = dict[str, Fields]
+"""Reference texts with their fields (what a run parsed, kept for the next by the cache)."""
+
+
+def parse_all(kb: KnowledgeBase, known: Parsed | None = None) -> Parsed:
+    """Fill every reference's parsed fields from its raw text (idempotent); a text in
+    ``known`` is not parsed again. Returns every text's fields."""
+    known = known or {}
+    found: Parsed = {}
     for ref in (r for p in kb.pages() for r in p.references):
-        fields = parse(ref.raw)
-        ref.authors, ref.year, ref.title = fields.authors, fields.year, fields.title
+        fields = found.get(ref.raw) or known.get(ref.raw) or parse(ref.raw)
+        found[ref.raw] = fields
+        ref.authors, ref.year, ref.title = list(fields.authors), fields.year, fields.title
         ref.container, ref.volume, ref.issue = fields.container, fields.volume, fields.issue
         ref.pages, ref.url, ref.doi = fields.pages, fields.url, fields.doi
         ref.accessed, ref.kind = fields.accessed, fields.kind
+    return found
