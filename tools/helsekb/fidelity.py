@@ -17,6 +17,7 @@ import pymdownx
 from lxml import html as lxml_html
 
 from helsekb.cache import code_fingerprint
+from helsekb.pickled import compact
 from helsekb.readers.clean import clean_inline, sentences
 from helsekb.writers import frontmatter
 
@@ -33,6 +34,7 @@ EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
 }
 
 
+@compact
 @dataclass(slots=True)
 class Fidelity:
     total: int

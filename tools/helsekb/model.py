@@ -11,6 +11,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from helsekb.pickled import compact
+
 
 class BlockType(StrEnum):
     HEADING = "heading"
@@ -33,6 +35,7 @@ HOERINGSUTKAST = "høringsutkast"
 """The only status value the readers set; a page without it has status ""."""
 
 
+@compact
 @dataclass(slots=True, frozen=True)
 class Provenance:
     """Where a piece of content came from."""
@@ -57,6 +60,7 @@ class Provenance:
         return ", ".join(where)
 
 
+@compact
 @dataclass(slots=True)
 class Span:
     """A run of inline text, optionally a link."""
@@ -65,6 +69,7 @@ class Span:
     href: str | None = None
 
 
+@compact
 @dataclass(slots=True)
 class ListItem:
     spans: list[Span]
@@ -83,6 +88,7 @@ class ListItem:
         )
 
 
+@compact
 @dataclass(slots=True)
 class Block:
     type: BlockType
@@ -102,6 +108,7 @@ class Block:
         return "".join(s.text for s in self.spans)
 
 
+@compact
 @dataclass(slots=True)
 class Section:
     kind: SectionKind
@@ -110,6 +117,7 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
 
 
+@compact
 @dataclass(slots=True)
 class Reference:
     """One entry of a reference list; ``raw`` is always the source's own text."""
@@ -134,6 +142,7 @@ class Reference:
     """``article``, ``report`` or ``guideline`` when the parser recognised the style, else ""."""
 
 
+@compact
 @dataclass(slots=True)
 class Citation:
     """An in-text citation such as "(Hunt et al., 2019)", resolved or not."""
@@ -145,6 +154,7 @@ class Citation:
     """Anchor of the block the citation stands in."""
 
 
+@compact
 @dataclass(slots=True)
 class Related:
     """A page shown in another page's *Se også* block, with why."""
@@ -155,6 +165,7 @@ class Related:
     reasons: list[str] = field(default_factory=list)
 
 
+@compact
 @dataclass(slots=True)
 class BibItem:
     """One unique reference of the whole knowledge base (deduplicated)."""
@@ -168,6 +179,7 @@ class BibItem:
     """Docs-relative ``path#id`` of the entry in every page's reference list that holds it."""
 
 
+@compact
 @dataclass(slots=True)
 class Topic:
     """A key concept and the blocks (``path#anchor``) where it occurs."""
@@ -176,6 +188,7 @@ class Topic:
     places: list[str] = field(default_factory=list)
 
 
+@compact
 @dataclass(slots=True)
 class GlossaryEntry:
     abbreviation: str
@@ -186,6 +199,7 @@ class GlossaryEntry:
     """Docs-relative paths of the pages where it occurs."""
 
 
+@compact
 @dataclass(slots=True)
 class DocumentRef:
     """What a source says about the document (guideline, veileder, report …) it belongs to."""
@@ -196,6 +210,7 @@ class DocumentRef:
     url: str = ""
 
 
+@compact
 @dataclass(slots=True)
 class Page:
     title: str
@@ -240,6 +255,7 @@ class Page:
         return [b for s in self.sections for b in s.blocks]
 
 
+@compact
 @dataclass(slots=True)
 class Document:
     title: str
@@ -252,6 +268,7 @@ class Document:
     pages: list[Page] = field(default_factory=list)
 
 
+@compact
 @dataclass(slots=True)
 class KnowledgeBase:
     documents: list[Document] = field(default_factory=list)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from helsekb.pickled import compact
+
 
 class Level(StrEnum):
     ERROR = "error"
@@ -12,6 +14,7 @@ class Level(StrEnum):
     INFO = "info"
 
 
+@compact
 @dataclass(slots=True, frozen=True)
 class Diagnostic:
     level: Level
@@ -24,6 +27,7 @@ class Diagnostic:
         return f"{where}: {self.level}: {self.message}"
 
 
+@compact
 @dataclass(slots=True)
 class FileReport:
     """Per-source figures printed at the end of a convert run."""
@@ -41,6 +45,7 @@ class FileReport:
         return any(d.level is Level.ERROR for d in self.diagnostics)
 
 
+@compact
 @dataclass(slots=True)
 class RunReport:
     files: list[FileReport] = field(default_factory=list)

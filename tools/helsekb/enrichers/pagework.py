@@ -21,6 +21,7 @@ from helsekb import parallel
 from helsekb.cache import PAGES, Cache, content_key
 from helsekb.enrichers import crosslinks, glossary, laws, roles, topics
 from helsekb.model import KnowledgeBase, Page
+from helsekb.pickled import compact
 from helsekb.report import Diagnostic
 
 
@@ -35,6 +36,7 @@ class Context:
     digests: list[str]
 
 
+@compact
 @dataclass(slots=True)
 class Result:
     """One page's part of each enricher's work."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from helsekb.model import KnowledgeBase, Reference
+from helsekb.pickled import compact
 from helsekb.readers.clean import clean_inline, parse_nb_date
 from helsekb.slug import slugify, unique
 
@@ -63,6 +64,7 @@ _VANCOUVER_NAME = re.compile(
 )
 
 
+@compact
 @dataclass(slots=True)
 class Fields:
     """What the parser read from one entry; None where it could not."""

@@ -21,6 +21,7 @@ from typing import Any
 from helsekb import parallel
 from helsekb.enrichers.crosslinks import DataError, load_data, require, walk_items
 from helsekb.model import Block, BlockType, KnowledgeBase, ListItem, Page, Section
+from helsekb.pickled import compact
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class Role:
     short: str
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class Evidence:
     role: str
@@ -42,6 +44,7 @@ class Evidence:
     """Where: ``title``, ``document title``, a heading, ``#anchor``; or whence, if inherited."""
 
 
+@compact
 @dataclass(slots=True)
 class Tag:
     roles: list[str] = field(default_factory=list)

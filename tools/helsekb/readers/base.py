@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helsekb.model import DocumentRef, Page, Section
+from helsekb.pickled import compact
 from helsekb.report import Diagnostic
 
 MAX_LIST_DEPTH = 8
@@ -24,6 +25,7 @@ class ReaderError(Exception):
         super().__init__(f"{where}: {message}")
 
 
+@compact
 @dataclass(slots=True)
 class SourceEntry:
     """One source file and what the catalogue (or inference) says about it."""
@@ -41,6 +43,7 @@ class SourceEntry:
     document_url: str = ""
 
 
+@compact
 @dataclass(slots=True)
 class ReadResult:
     document: DocumentRef

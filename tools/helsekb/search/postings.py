@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from helsekb.pickled import compact
 from helsekb.search.analyse import fold, key, words
 from helsekb.search.entries import Entry
 
@@ -59,6 +60,7 @@ class Postings:
     word_keys: list[int] = field(default_factory=list)
 
 
+@compact
 @dataclass(slots=True)
 class Tokens:
     """An entry's keys, computed once (in parallel, by page) and weighted later."""
