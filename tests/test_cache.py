@@ -461,3 +461,23 @@ def test_references_with_one_text_do_not_share_their_authors() -> None:
     references.parse_all(again, known)
     (ref,) = again.documents[0].pages[0].references
     assert ref.authors == first.authors and ref.authors is not known[raw].authors
+
+
+def test_a_page_result_the_cache_has_but_cannot_read_is_worked_out_again(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The worker that finds the result's file leaves the loading to the parent; a file
+    broken in between gets the page worked on there (the output is a cold run's)."""
+    _convert(project)
+    folder = project / "cache" / cache_module.PAGES
+    kept = sorted(folder.glob("*.pickle"))
+    assert len(kept) >= 7
+    for path in kept:
+        path.write_bytes(b"not a pickle")
+    cold = tmp_path_factory.mktemp("cold")
+    _change_beside_a_cold_copy(project, cold)
+    assert not _convert(project).failed
+    assert not pipeline.convert(cold / "source_docs", cold / "docs").failed
+    assert _snapshot(project / "docs") == _snapshot(cold / "docs")
+    cache = Cache(project / "cache")
+    assert all(cache.get_page(p.stem) is not None for p in folder.glob("*.pickle"))

@@ -208,6 +208,11 @@ class Cache:
         """A page's enrichment result stored under ``key`` (``enrichers.pagework``), if any."""
         return self._get(PAGES, key)
 
+    def has_page(self, key: str) -> bool:
+        """Whether a page's result is stored under ``key`` (not whether it can be read)."""
+        path = self._path(PAGES, key)
+        return path is not None and path.is_file()
+
     def put_page(self, key: str, result: Any) -> None:
         self._put(PAGES, key, result)
 

@@ -9,7 +9,9 @@ as each enricher did on its own.
 With a cache, a page's result is kept under a key of everything it was worked out from:
 the page as it stood (pickled without memo, like ``cache.document_key``), its document's
 title, what the knowledge base told it (the digests below) and helsekb's code and data.
-A page whose key is unchanged since a run that kept it takes its result from there.
+A page whose key is unchanged since a run that kept it takes its result from there: the
+worker that took the key leaves the loading to this process (sending the result back
+through a pipe would cost as much again).
 """
 
 from __future__ import annotations
@@ -62,25 +64,45 @@ def work(kb: KnowledgeBase, workers: int = 1, cache: Cache | None = None) -> lis
     ctx = context(kb)
     items = [(n, doc.title, page) for n, doc in enumerate(kb.documents) for page in doc.pages]
     keep = cache if cache and cache.root else None
-    done = parallel.fork_map(partial(_page, ctx, keep), items, workers)
-    results = [result for _, result in done]
+    done = parallel.fork_imap(partial(_page, ctx, keep), items, workers)
+    keyed = [
+        (key, result if result is not None else _recalled(ctx, keep, key, item))
+        for (key, result), item in zip(done, items, strict=True)
+    ]
+    results = [result for _, result in keyed]
     pages = [page for _, _, page in items]
     diagnostics = crosslinks.put_links(pages, [r.links for r in results])
     diagnostics += glossary.put_glossary(kb, ctx.known, (r.glossary for r in results))
     topics.put_topics(kb, ctx.patterns, (r.topics for r in results))
     roles.put_tags(kb, ctx.vocab, (r.roles for r in results))
     if keep:
-        keep.use(PAGES, (key for key, _ in done))
+        keep.use(PAGES, (key for key, _ in keyed))
     return diagnostics
 
 
-def _page(ctx: Context, cache: Cache | None, item: tuple[int, str, Page]) -> tuple[str, Result]:
-    """A page's result (from the cache if it has it) and its key ("" without a cache)."""
+Item = tuple[int, str, Page]
+"""A page, its document's number and title."""
+
+
+def _page(ctx: Context, cache: Cache | None, item: Item) -> tuple[str, Result | None]:
+    """A page's key ("" without a cache) and its result: None if the cache has it (for the
+    caller to load)."""
     n, title, page = item
     key = content_key(page, ctx.digests[n], title) if cache else ""
+    if cache and cache.has_page(key):
+        return key, None
+    return key, _worked(ctx, cache, key, item)
+
+
+def _recalled(ctx: Context, cache: Cache | None, key: str, item: Item) -> Result:
+    """The page's result from the cache; worked out again if it is gone or unreadable."""
     found = cache.get_page(key) if cache else None
-    if isinstance(found, Result):
-        return key, found
+    return found if isinstance(found, Result) else _worked(ctx, cache, key, item)
+
+
+def _worked(ctx: Context, cache: Cache | None, key: str, item: Item) -> Result:
+    """The page's result, kept under ``key`` with a cache."""
+    n, title, page = item
     links = crosslinks.link_page(ctx.linkers, page)  # first: the others see the links
     explained = ctx.known.explained[n]
     result = Result(
@@ -91,4 +113,4 @@ def _page(ctx: Context, cache: Cache | None, item: tuple[int, str, Page]) -> tup
     )
     if cache:
         cache.put_page(key, result)
-    return key, result
+    return result
