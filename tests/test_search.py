@@ -231,14 +231,29 @@ def test_every_page_has_a_lead_entry_without_anchor() -> None:
     assert {p.path.removesuffix(".md") + ".html" for p in kb.pages()} <= urls
 
 
-def test_index_built_in_parallel_is_the_same_as_built_here() -> None:
-    """Pages' entries are worked out in forked workers; the index must not depend on it."""
+def test_index_built_in_parallel_is_the_same_as_built_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pages' entries and the postings' weights are worked out in forked workers; the index
+    must not depend on it."""
     kb = synthetic.knowledge_base(60, seed=5)
+    monkeypatch.setattr(postings, "PARALLEL_ENTRIES", 0)  # fork for these few entries too
+    forks: list[int] = []
+    original = postings.parallel.fork_map
+
+    def counting(func, items, workers, chunk=None, min_items=20):  # type: ignore[no-untyped-def]
+        if getattr(func, "func", None) is postings._pairs:
+            forks.append(len(items))
+        return original(func, items, workers, chunk, min_items)
+
+    monkeypatch.setattr(postings.parallel, "fork_map", counting)
     indexes = []
-    for workers in (1, 2):
+    for workers in (1, 2, 3):
         rendered = pipeline.render_parts(kb, workers=workers)
-        indexes.append(search_index.render_index(kb, rendered.page_keys, rendered.views))
-    assert indexes[0] == indexes[1] and len(indexes[0]) > 2
+        keys, views = rendered.page_keys, rendered.views
+        indexes.append(search_index.render_index(kb, keys, views, workers))
+    assert forks == [1, 2, 3], "the entries in one, two and three runs"
+    assert indexes[0] == indexes[1] == indexes[2] and len(indexes[0]) > 2
 
 
 @given(st.integers(min_value=0, max_value=2**40))

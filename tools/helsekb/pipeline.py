@@ -741,7 +741,7 @@ def _convert(
         with stages.stage("markdown"):
             rendered = render_parts(kb, log, workers, staged, cache, doc_keys, previous)
         with stages.stage("search index"):
-            index = search_index.render_index(kb, rendered.page_keys, rendered.views)
+            index = search_index.render_index(kb, rendered.page_keys, rendered.views, workers)
             write_tree(index, staged)
         documents, paths, spans = rendered.documents, rendered.paths, rendered.spans
         slugs = [doc.slug for doc in kb.documents]

@@ -154,13 +154,17 @@ def _context(doc: Document, page: Page) -> str:
 
 
 def render_index(
-    kb: KnowledgeBase, page_keys: list[PageKeys], view_pages: list[tuple[str, str]]
+    kb: KnowledgeBase,
+    page_keys: list[PageKeys],
+    view_pages: list[tuple[str, str]],
+    workers: int = 1,
 ) -> dict[str, str]:
-    """``sok/indeks.js`` and its parts, docs-relative path -> content (see :func:`collect`)."""
+    """``sok/indeks.js`` and its parts, docs-relative path -> content (see :func:`collect`;
+    the postings' weights in ``workers`` processes)."""
     collected = collect(kb, page_keys, view_pages)
     targets, found = collected.targets, collected.found
     entries = [f.entry for f in found]
-    built = postings.build(entries, [f.tokens for f in found], collected.surface)
+    built = postings.build(entries, [f.tokens for f in found], collected.surface, workers)
     statuses = sorted({t.status for t in targets})
     posting_parts = _chunks([len(p) for p in built.lists], POSTINGS_BYTES)
     texts = ["\n".join([e.title, *e.text]) for e in entries]
