@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 MAX_SLUG = 80
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _TRANSLIT = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a", "ß": "ss"})
 RESERVED = frozenset(
     {"index", "assets", "search", "con", "prn", "aux", "nul"}
@@ -20,7 +21,7 @@ Windows device names (zip users)."""
 def slugify(text: str, max_len: int = MAX_SLUG) -> str:
     """Lower-case ASCII words joined by hyphens ("På høring" -> "pa-horing")."""
     ascii_text = unicodedata.normalize("NFKD", text.translate(_TRANSLIT).lower())
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.encode("ascii", "ignore").decode()).strip("-")
+    slug = _NOT_ALNUM.sub("-", ascii_text.encode("ascii", "ignore").decode()).strip("-")
     if len(slug) > max_len:
         slug = slug[:max_len].rsplit("-", 1)[0] or slug[:max_len]
     return slug or "side"

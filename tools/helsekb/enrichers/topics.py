@@ -24,7 +24,8 @@ def assign_anchors(kb: KnowledgeBase) -> None:
         taken = {r.id for r in page.references} | {t.anchor for t in targets if t.anchor}
         for target in targets:
             if not target.anchor:
-                words = " ".join(_plain(target.spans).split()[:ANCHOR_WORDS])
+                first = _plain(target.spans).split(maxsplit=ANCHOR_WORDS)[:ANCHOR_WORDS]
+                words = " ".join(first)
                 target.anchor = unique(f"p-{slugify(words, 40)}", taken)
 
 
