@@ -227,3 +227,16 @@ def test_a_large_bibliography_gets_a_page_per_letter(
             assert f"#{anchor}" in (tmp_path / "docs" / path).read_text(encoding="utf-8")
     nav = (tmp_path / "docs" / ".nav.yml").read_text(encoding="utf-8")
     assert "- Bibliografi:\n  - bibliografi/index.md\n" in nav
+
+
+_CITING = st.sampled_from(["Hunt et al.", "Helsedirektoratet", "NICE", "og", ", ", " ", "2019"])
+
+
+@given(st.lists(_CITING | st.text(max_size=12), max_size=12).map("".join))
+def test_a_text_without_a_parenthesis_has_no_citation(text: str) -> None:
+    """Why a run without "(" is not searched at all (``citations._link_page``); the same
+    text with one citation in parentheses has it."""
+    text = text.replace("(", "")
+    assert list(find(text)) == []
+    cited = [(f.authors, f.year) for f in find(f"{text} (Hunt et al., 2019)")]
+    assert ("Hunt et al.", "2019") in cited

@@ -147,9 +147,10 @@ def _link_page(page: Page) -> Iterator[Diagnostic]:
     entries = Entries(page.references)
     page.citations = []
     for run in runs(page):
-        for found in [] if run.heading else find(run.text):
+        whole = "" if run.heading else run.text
+        for found in find(whole) if "(" in whole else []:  # (every citation has one)
             hits = entries.resolve(found)
-            text = run.text[found.start : found.end]
+            text = whole[found.start : found.end]
             if len(hits) == 1:
                 page.citations.append(Citation(text, hits[0].id, run.anchor))
                 link_range(run.spans, found.start, found.end, f"#{hits[0].id}")
