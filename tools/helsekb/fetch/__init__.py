@@ -7,19 +7,28 @@ requests, and atomic writes that never delete or truncate a source.
 
 from __future__ import annotations
 
-from helsekb.fetch.config import FetchConfig, FetchSettings, load_config
-from helsekb.fetch.http import FetchError
-from helsekb.fetch.run import SetupError, fetch_sources
-from helsekb.fetch.session import Outcome, Result, Session
+import importlib
+from typing import Any
 
-__all__ = [
-    "FetchConfig",
-    "FetchError",
-    "FetchSettings",
-    "Outcome",
-    "Result",
-    "Session",
-    "SetupError",
-    "fetch_sources",
-    "load_config",
-]
+_WHERE = {
+    "FetchConfig": "config",
+    "FetchSettings": "config",
+    "load_config": "config",
+    "FetchError": "http",
+    "SetupError": "run",
+    "fetch_sources": "run",
+    "Outcome": "session",
+    "Result": "session",
+    "Session": "session",
+}
+"""Each name this package gives, by its module: imported when first asked for, so that
+importing ``helsekb.fetch.cli`` (as every ``helsekb`` command does) does not wait for the
+HTTP client and the HTML parser."""
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)

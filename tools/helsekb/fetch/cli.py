@@ -7,13 +7,15 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import Progress
 
 from helsekb.catalogue import CatalogueError
-from helsekb.fetch.run import SetupError, fetch_sources
-from helsekb.fetch.session import Outcome, Result
+
+if TYPE_CHECKING:
+    from helsekb.fetch.session import Result
 
 SUMMARY = "Download the catalogued pages, document trees and PDFs into the sources directory."
 DESCRIPTION = (
@@ -62,6 +64,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
+    # here, not at the top: every other command would wait for the HTTP client and parser
+    from helsekb.fetch.run import SetupError, fetch_sources
+    from helsekb.fetch.session import Outcome
+
     console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
     if not args.sources.is_dir():
         console.print(f"{args.sources}: error: sources directory not found", markup=False)
@@ -88,6 +94,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 def _printer(
     console: Console, quiet: bool, advance: Callable[[str], None]
 ) -> Callable[[Result], None]:
+    from helsekb.fetch.session import Outcome
+
     def show(result: Result) -> None:
         advance(result.url)
         if result.outcome is Outcome.FAILED or not quiet:
