@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from helsekb import pipeline
 from helsekb.report import Level, RunReport
 from helsekb.writers import frontmatter
@@ -167,3 +169,18 @@ def test_directory_without_catalogue_infers_formats(tmp_path: Path) -> None:
     run = pipeline.convert(tmp_path, tmp_path / "docs")
     assert not run.failed, [str(d) for d in run.all_diagnostics()]
     assert {f.file: f.format for f in run.files} == {"a.txt": "capture", "b.data": "html"}
+
+
+def test_a_staged_file_is_written_once(tmp_path: Path) -> None:
+    """A second write to a path is an error, not a write into the file there (which may be
+    a file of the last output, linked into the staging directory)."""
+    old = tmp_path / "docs" / "a.md"
+    old.parent.mkdir()
+    old.write_text("as the last run wrote it\n", encoding="utf-8")
+    staged = tmp_path / "staged"
+    pipeline.write_tree({"b.md": "new\n"}, staged)
+    (staged / "a.md").hardlink_to(old)
+    with pytest.raises(FileExistsError):
+        pipeline.write_tree({"a.md": "written again\n"}, staged)
+    assert old.read_text(encoding="utf-8") == "as the last run wrote it\n"
+    assert (staged / "b.md").read_text(encoding="utf-8") == "new\n"

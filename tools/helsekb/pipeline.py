@@ -646,9 +646,10 @@ def _record(count: _Count, result: fidelity.Fidelity) -> None:
 
 def write_tree(files: dict[str, str], root: Path) -> None:
     """Write all files under ``root`` (docs-relative paths), never outside it: UTF-8, Unix
-    line ends."""
+    line ends. Each is a new file: writing one that exists is an error, never a write into
+    a file of the last output linked there (``_Reuse``)."""
     for rel, content in sorted(files.items()):
-        with _inside(root, rel).open("w", encoding="utf-8", newline="\n") as stream:
+        with _inside(root, rel).open("x", encoding="utf-8", newline="\n") as stream:
             stream.write(content)
 
 
@@ -764,7 +765,9 @@ def _convert(
         stamps = file_stamps(out)
         cached.cache.remember_run(fingerprint, stamps, run)
         where = zip(slugs, doc_keys, spans, documents, paths, strict=True)
-        placed = {slug: Placed(key, *span, *files) for slug, key, span, *files in where}
+        placed = {
+            slug: Placed(key, *span, rendered, files) for slug, key, span, rendered, files in where
+        }
         cached.cache.put_snapshot(Snapshot(placed, stamps))
         for kind, keys in ((READ, cached.keys), (RENDERED, documents), (SEARCH, documents)):
             cached.cache.use(kind, keys)

@@ -53,14 +53,16 @@ def _key(known: dict[str, Placed], slug: str) -> str:
     return known[slug].key if slug in known else ""
 
 
-def read_spans(path: Path, spans: list[Placed]) -> list[bytes] | None:
-    """The documents' data at these places of ``kb.json`` (None if any cannot be read)."""
+def read_spans(path: Path, documents: list[Placed]) -> list[bytes] | None:
+    """The documents' data, read from where they are in ``kb.json`` (None if any of them
+    cannot be read)."""
     try:
         with path.open("rb") as stream:
             found = []
-            for placed in spans:
+            for placed in documents:
                 stream.seek(placed.offset)
                 found.append(stream.read(placed.length))
     except OSError:
         return None
-    return found if all(len(d) == p.length for d, p in zip(found, spans, strict=True)) else None
+    whole = all(len(d) == p.length for d, p in zip(found, documents, strict=True))
+    return found if whole else None
