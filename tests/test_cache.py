@@ -126,6 +126,13 @@ def _change_beside_a_cold_copy(project: Path, cold: Path) -> None:
         path.write_text(path.read_text(encoding="utf-8") + "\nEn ny setning om rehabilitering.\n")
 
 
+def _as_a_cold_run(project: Path, cold: Path) -> None:
+    """Convert the project with its cache and ``cold`` without one: the same output."""
+    assert not _convert(project).failed
+    assert not pipeline.convert(cold / "source_docs", cold / "docs").failed
+    assert _snapshot(project / "docs") == _snapshot(cold / "docs")
+
+
 def _inodes(docs: Path) -> dict[str, int]:
     return {p.relative_to(docs).as_posix(): p.stat().st_ino for p in docs.rglob("*.md")}
 
@@ -139,9 +146,7 @@ def test_unchanged_documents_files_are_linked_from_the_last_output(
     before = _inodes(project / "docs")
     cold = tmp_path_factory.mktemp("cold")
     _change_beside_a_cold_copy(project, cold)
-    assert not _convert(project).failed
-    assert not pipeline.convert(cold / "source_docs", cold / "docs").failed
-    assert _snapshot(project / "docs") == _snapshot(cold / "docs")
+    _as_a_cold_run(project, cold)
     after = _inodes(project / "docs")
     same = {path for path, inode in after.items() if before.get(path) == inode}
     changed = {p for p, text in _snapshot(project / "docs").items() if b"En ny setning" in text}
@@ -177,9 +182,7 @@ def test_a_document_whose_old_files_are_not_as_written_is_rendered_again(
         shutil.rmtree(project / "cache" / cache_module.SEARCH)
     else:
         monkeypatch.setattr(pipeline.os, "link", _no_links)
-    assert not _convert(project).failed
-    assert not pipeline.convert(cold / "source_docs", cold / "docs").failed
-    assert _snapshot(docs) == _snapshot(cold / "docs")
+    _as_a_cold_run(project, cold)
 
 
 def _no_links(source: Path, target: Path) -> None:
@@ -476,8 +479,6 @@ def test_a_page_result_the_cache_has_but_cannot_read_is_worked_out_again(
         path.write_bytes(b"not a pickle")
     cold = tmp_path_factory.mktemp("cold")
     _change_beside_a_cold_copy(project, cold)
-    assert not _convert(project).failed
-    assert not pipeline.convert(cold / "source_docs", cold / "docs").failed
-    assert _snapshot(project / "docs") == _snapshot(cold / "docs")
+    _as_a_cold_run(project, cold)
     cache = Cache(project / "cache")
     assert all(cache.get_page(p.stem) is not None for p in folder.glob("*.pickle"))

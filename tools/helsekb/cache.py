@@ -247,8 +247,9 @@ class Cache:
     def remember_run(self, fingerprint: str, stamps: dict[str, Stamp], report: RunReport) -> None:
         """Remember this conversion's inputs and report, and its output's ``stamps``."""
         if self.root:
-            record = {"fingerprint": fingerprint, "report": report}
-            _store(self.root / LAST_RUN, record | {"stamp": directory_stamp(stamps)})
+            stamp = directory_stamp(stamps)
+            record = {"fingerprint": fingerprint, "stamp": stamp, "report": report}
+            _store(self.root / LAST_RUN, record)
 
     def _dict(self, name: str) -> dict[str, Any]:
         """The dict in file ``name`` of the cache (empty if missing or unreadable)."""

@@ -19,8 +19,9 @@ T = TypeVar("T")
 def compact(cls: type[T]) -> type[T]:
     """Pickle ``cls`` (a dataclass) as ``cls(*its field values)``: so every field must be
     an ``__init__`` argument, and there is no ``__post_init__`` to run twice."""
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    if not all(f.init for f in fields(cls)) or hasattr(cls, "__post_init__"):  # type: ignore[arg-type]
+    found = fields(cls)  # type: ignore[arg-type]
+    names = [f.name for f in found]
+    if not all(f.init for f in found) or hasattr(cls, "__post_init__"):
         raise TypeError(f"{cls.__name__}: a field outside __init__ or a __post_init__")
     get = attrgetter(*names)
 
