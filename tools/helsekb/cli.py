@@ -205,7 +205,7 @@ def _build(args: argparse.Namespace, stages: Stages) -> int:
     """Convert, and build the site into a staging directory swapped in at the end.
 
     Where it can, the site is built from the staged conversion while another process checks
-    the conversion's fidelity (MkDocs uses one core; the check takes the other); otherwise,
+    the conversion's fidelity (the check takes a core beside the site build's); otherwise,
     after the conversion. Either way nothing is swapped in unless the conversion passed."""
     from helsekb.site import builds_from, write_zip
 

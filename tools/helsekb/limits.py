@@ -10,7 +10,9 @@ Settings (environment variables, each with a default):
 - ``HELSEKB_READ_SECONDS`` (120): wall-clock seconds to read one source.
 - ``HELSEKB_READ_MEMORY_MB`` (2048): memory one source may take beyond what helsekb itself uses.
 - ``HELSEKB_MAX_TEXT_MB`` (16): largest text capture, HTML page or API item (PDFs: 64 MiB).
-- ``HELSEKB_READ_WORKERS`` (the number of CPUs, at most 4): sources read at the same time.
+- ``HELSEKB_READ_WORKERS`` (the number of CPUs, at most 4): sources read at the same time
+  (and the processes among which the later stages, the site build's included, share out
+  their work).
 
 Where ``os.fork`` does not exist (Windows), sources are read in-process, size-checked only.
 """
