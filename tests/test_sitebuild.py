@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from mkdocs.commands import build as mkdocs_build
 
 from helsekb import pipeline
 from helsekb.benchcorpus import write_corpus
-from helsekb.site import BuildError, render_site
+from helsekb.site import BuildError, build_site, render_site
 from tests.conftest import ROOT
 from tests.test_build import tree
 from tests.test_enrich_site import build_site as plain_mkdocs_build
@@ -136,6 +137,7 @@ def test_an_error_in_a_child_is_raised_here_as_the_plain_build_raises_it(
         with pytest.raises(UnicodeDecodeError):
             built(root, workers, monkeypatch)
         errors.append([r.getMessage() for r in caplog.records if r.levelname == "ERROR"])
+        assert multiprocessing.active_children() == [], "a child outlived the failed build"
     assert errors[0] == errors[1]
     assert f"Encoding error reading file: {page.relative_to(root / 'docs')}" in errors[1]
 
@@ -155,3 +157,25 @@ def test_a_plugin_that_handles_page_events_gets_the_plain_build(
     site = built(root, 2, monkeypatch)
     assert processes() == {"read": {os.getpid()}, "write": {os.getpid()}}
     assert (site / "search" / "search_index.js").is_file()
+
+
+def test_a_child_that_dies_fails_the_build_with_a_clear_error(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As when the system kills a process that ran out of memory: no hang, no half-built
+    site swapped in, no process left."""
+    root = project(docs, tmp_path / "project")
+    parent, populate = os.getpid(), mkdocs_build._populate_page
+
+    def dying(page: Any, *args: Any, **kwargs: Any) -> None:
+        if os.getpid() != parent and page.file.src_uri.endswith("index.md"):
+            os._exit(3)
+        populate(page, *args, **kwargs)
+
+    monkeypatch.setattr(mkdocs_build, "_populate_page", dying)
+    monkeypatch.setenv("HELSEKB_READ_WORKERS", "2")
+    with pytest.raises(BuildError, match=r"ended unexpectedly \(exit code 3\)"):
+        build_site(root, root / "site")
+    assert multiprocessing.active_children() == []
+    assert not (root / "site").exists()
+    assert [p.name for p in root.iterdir() if p.name.startswith(".site")] == []

@@ -1,27 +1,35 @@
-"""MkDocs' own build, with its two per-page loops spread over forked processes.
+"""MkDocs' own build, with its two per-page loops shared out among forked processes.
 
 ``mkdocs.commands.build.build`` renders every page's Markdown, then every page's template,
 one page at a time: on a machine with two cores, half of it idles through the longest part
 of ``helsekb build``. :func:`build` takes the same steps in the same order with MkDocs' own
-functions, but runs each of those two loops in ``workers`` forked processes. The first
-sends back what rendering set on each page (its HTML, table of contents, title, anchors and
-links); in the second, each process writes the pages it rendered. What a page's work logs
-is logged here, in page order, as the plain build logs it (strict mode counts it here).
+functions, but forks ``workers`` processes that each take every ``workers``-th page: each
+renders its pages' Markdown and sends back what the others need of them (title, front
+matter, anchors, links to anchors), then, told the other pages' titles and front matter,
+renders its pages' templates and writes them. A page's HTML stays in the process that
+rendered it, so no process holds every page (a plain build holds them all). What a page's
+work logs is logged here, in page order, as the plain build logs it (strict mode counts it
+here), up to the first page that failed, whose error is raised here.
 
 The site is byte-identical to a plain ``mkdocs build`` (tested). A plugin that handles a
-page event could keep state across pages, which a child's copy would lose: unless every
-plugin is one known to handle none, the plain build runs.
+page event (or ``on_env``) could keep state across pages, which a child's copy would lose:
+unless no plugin handles one, the plain build runs.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
+import multiprocessing
+import os
 import pickle
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from multiprocessing.connection import Connection
+from types import TracebackType
 from typing import Any
 
 import jinja2
@@ -37,16 +45,17 @@ from helsekb import parallel
 
 log = logging.getLogger("mkdocs.commands.build")
 
-PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content")
-PAGE_EVENTS += ("page_context", "post_page")
-"""The plugin events a child runs; a plugin handling none of them keeps no state there."""
-RENDERED = ("markdown", "meta", "content", "toc", "_title_from_render", "present_anchor_ids")
-"""What reading and rendering a page set on it (besides its links to anchors)."""
+CHILD_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content", "env")
+CHILD_EVENTS += ("page_context", "post_page")
+"""The plugin events a child runs (``env``: its copy of the templates' environment)."""
+SHARED = ("meta", "_title_from_render")
+"""What rendering a page sets on it that the other pages' templates need: its front matter
+and title (the navigation shows them)."""
 
 
 def build(config: MkDocsConfig, workers: int) -> None:
     """Build the site as ``mkdocs build`` does, the pages' work in ``workers`` processes."""
-    if workers <= 1 or _handles_page_events(config):
+    if workers <= 1 or any(config.plugins.events[event] for event in CHILD_EVENTS):
         mkdocs_build.build(config)
         return
     logger = logging.getLogger("mkdocs")
@@ -71,10 +80,6 @@ def build(config: MkDocsConfig, workers: int) -> None:
         logger.removeHandler(counter)
 
 
-def _handles_page_events(config: MkDocsConfig) -> bool:
-    return any(config.plugins.events[event] for event in PAGE_EVENTS)
-
-
 def _build(config: MkDocsConfig, workers: int) -> None:
     """The steps of ``mkdocs.commands.build.build`` (neither served nor dirty)."""
     config = config.plugins.on_config(config)
@@ -93,15 +98,22 @@ def _build(config: MkDocsConfig, workers: int) -> None:
         if file.page is None and file.inclusion.is_not_in_nav():
             Page(None, file, config)
     pages = [file.page for file in doc_files if file.page is not None]
-    _each(partial(_read, config, files), pages, workers, partial(_put, files))
-    env = config.plugins.on_env(env, config=config, files=files)
-    files.copy_static_files(dirty=False, inclusion=InclusionLevel.is_included)
-    for template in config.theme.static_templates:
-        mkdocs_build._build_theme_template(template, env, files, config, nav)
-    for template in config.extra_templates:
-        mkdocs_build._build_extra_template(template, files, config, nav)
+    read = partial(_read, config, files)
     write = partial(_write, config, doc_files, nav, env)
-    _each(write, pages, workers, lambda page, done: None)
+    with _Team(pages, min(workers, max(1, len(pages))), read, write) as team:
+        for page, done in zip(pages, _in_order(team.read()), strict=True):
+            _put(page, done.shared)
+            page.present_anchor_ids = done.anchors
+            if done.links is not None:
+                page.links_to_anchors = {_file(files, u): a for u, a in done.links.items()}
+        env = config.plugins.on_env(env, config=config, files=files)
+        files.copy_static_files(dirty=False, inclusion=InclusionLevel.is_included)
+        for template in config.theme.static_templates:
+            mkdocs_build._build_theme_template(template, env, files, config, nav)
+        for template in config.extra_templates:
+            mkdocs_build._build_extra_template(template, files, config, nav)
+        for _ in _in_order(team.write([{n: getattr(p, n) for n in SHARED} for p in pages])):
+            pass
     for page in pages:
         page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
     config.plugins.on_post_build(config=config)
@@ -109,49 +121,48 @@ def _build(config: MkDocsConfig, workers: int) -> None:
 
 @dataclass(slots=True)
 class _Done:
-    """A page's work as it comes back from a child: what was logged, the error if it
-    failed, and what rendering set on the page (read only)."""
+    """A page's work as a child sends it: what was logged, the error if it failed, and (from
+    reading) what the other pages' templates need of it, and the link check."""
 
     records: list[logging.LogRecord] = field(default_factory=list)
     error: BaseException | None = None
-    fields: dict[str, Any] = field(default_factory=dict)
+    shared: dict[str, Any] = field(default_factory=dict)
+    anchors: set[str] | None = None
     links: dict[str, dict[str, str]] | None = None
 
 
-def _each(
-    work: Callable[[Page], _Done],
-    pages: list[Page],
-    workers: int,
-    put: Callable[[Page, _Done], None],
-) -> None:
-    """``work`` on every page in forked processes; each page's records logged here and its
-    result put on it, in page order, up to the first page that failed (its error raised)."""
-    for page, done in zip(pages, parallel.fork_imap(work, pages, workers), strict=True):
-        for record in done.records:
+def _in_order(done: list[_Done]) -> Iterator[_Done]:
+    """Each page's work in page order (``done`` holds every page up to the first that
+    failed): its records logged here, then given, or its error raised."""
+    for page in done:
+        for record in page.records:
             logging.getLogger(record.name).handle(record)
-        if done.error is not None:
-            raise done.error
-        put(page, done)
+        if page.error is not None:
+            raise page.error
+        yield page
 
 
 def _read(config: MkDocsConfig, files: Files, page: Page) -> _Done:
-    """Read and render ``page`` (MkDocs' ``_populate_page``); what that set on it is taken
-    off it into the result (a child's copy is not kept; here it is put back)."""
+    """Read and render ``page`` (MkDocs' ``_populate_page``). Its Markdown is dropped (its
+    template does not use it)."""
     with _captured() as done:
         mkdocs_build._populate_page(page, config, files)
-        done.fields = {name: getattr(page, name) for name in RENDERED}
-        for name in ("markdown", "content", "toc"):
-            setattr(page, name, None)
+        page.markdown = ""
+        done.shared = {name: getattr(page, name) for name in SHARED}
+        done.anchors = page.present_anchor_ids
         if (links := page.links_to_anchors) is not None:
             done.links = {to.src_uri: anchors for to, anchors in links.items()}
     return done
 
 
-def _put(files: Files, page: Page, done: _Done) -> None:
-    for name, value in done.fields.items():
+def _put(page: Page, shared: dict[str, Any]) -> None:
+    """Give a page rendered in another process what rendering set on it there, but its HTML
+    and table of contents, which only its own template uses. Its Markdown and HTML are set
+    empty, not left unset: its title is then found as after rendering (MkDocs reads an
+    unrendered page's title from its Markdown)."""
+    for name, value in shared.items():
         setattr(page, name, value)
-    if done.links is not None:
-        page.links_to_anchors = {_file(files, uri): anchors for uri, anchors in done.links.items()}
+    page.markdown = page.content = ""
 
 
 def _file(files: Files, uri: str) -> File:
@@ -174,6 +185,101 @@ def _write(
     return done
 
 
+Work = Callable[[Page], _Done]
+
+
+class _Team:
+    """Forked processes, the ``n``-th of ``size`` reading, then writing, pages ``n``,
+    ``n + size``, … . On leaving (also on an error), none is left running: none goes on
+    writing into the site, nor waits for ever."""
+
+    def __init__(self, pages: list[Page], size: int, read: Work, write: Work) -> None:
+        self.pages, self.size, self.read_page, self.write_page = pages, size, read, write
+        self.members: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+
+    def __enter__(self) -> _Team:
+        fork = multiprocessing.get_context("fork")
+        gc.freeze()  # (the children's collections would touch, and so copy, every object)
+        try:
+            for n in range(self.size):
+                here, there = fork.Pipe()
+                member = fork.Process(target=self._member, args=(n, there, os.getpid()))
+                member.start()
+                there.close()
+                self.members.append((member, here))
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        finally:
+            gc.unfreeze()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        for member, connection in self.members:
+            connection.close()  # (a member waiting for the pages' titles ends)
+            if kind is not None:
+                member.terminate()
+            member.join()
+
+    def read(self) -> list[_Done]:
+        """Every page's reading, in page order, up to the first page that failed."""
+        return self._gathered()
+
+    def write(self, shared: list[dict[str, Any]]) -> list[_Done]:
+        """Every page's writing (each member told ``shared``: what every page's reading set
+        on it), in page order, up to the first page that failed."""
+        for _, connection in self.members:
+            connection.send(shared)
+        return self._gathered()
+
+    def _gathered(self) -> list[_Done]:
+        by_page: dict[int, _Done] = {}
+        for member, connection in self.members:
+            try:
+                by_page.update(connection.recv())
+            except EOFError:
+                member.join()
+                raise BuildError(
+                    f"a process of the site build ended unexpectedly (exit code {member.exitcode})"
+                ) from None
+        done = []
+        for n in range(len(self.pages)):
+            if n not in by_page:
+                break  # after a page that failed
+            done.append(by_page[n])
+        return done
+
+    def _member(self, first: int, connection: Connection, parent: int) -> None:
+        parallel.die_with_parent(parent)
+        for _, other in self.members:  # (the parent's ends of the pipes of those before)
+            other.close()
+        mine = range(first, len(self.pages), self.size)
+        connection.send(_each(self.read_page, self.pages, mine))
+        try:
+            shared: list[dict[str, Any]] = connection.recv()
+        except EOFError:  # the build stopped after reading
+            return
+        for n, page in enumerate(self.pages):
+            if n % self.size != first:
+                _put(page, shared[n])
+        connection.send(_each(self.write_page, self.pages, mine))
+
+
+def _each(work: Work, pages: list[Page], mine: range) -> dict[int, _Done]:
+    """``work`` on the pages numbered ``mine``, up to the first that fails."""
+    done = {}
+    for n in mine:
+        done[n] = work(pages[n])
+        if done[n].error is not None:
+            break
+    return done
+
+
 class _Keep(logging.Handler):
     def __init__(self, records: list[logging.LogRecord]) -> None:
         super().__init__(logging.NOTSET)
@@ -187,8 +293,8 @@ class _Keep(logging.Handler):
 
 @contextmanager
 def _captured() -> Iterator[_Done]:
-    """What MkDocs logs in the block is kept (not handled here: in a child, that would be
-    lost, or counted twice), and so is the error that ends it."""
+    """What MkDocs logs in the block is kept (not handled in a child: it would be lost, or
+    counted twice), and so is the error that ends it."""
     done = _Done()
     logger = logging.getLogger("mkdocs")
     handlers, propagate = logger.handlers[:], logger.propagate
