@@ -4,8 +4,8 @@
 one page at a time: on a machine with two cores, half of it idles through the longest part
 of ``helsekb build``. :func:`build` takes the same steps in the same order with MkDocs' own
 functions, but forks ``workers`` processes that each take every ``workers``-th page: each
-renders its pages' Markdown and sends back what the others need of them (title, front
-matter, anchors, links to anchors), then, told the other pages' titles and front matter,
+renders its pages' Markdown and sends back what the other pages and the link check need
+of them (title, front matter; anchors, links to anchors), then, told the other pages' titles and front matter,
 renders its pages' templates and writes them. A page's HTML stays in the process that
 rendered it, so no process holds every page (a plain build holds them all). What a page's
 work logs is logged here, in page order, as the plain build logs it (strict mode counts it
@@ -13,7 +13,7 @@ here), up to the first page that failed, whose error is raised here.
 
 The site is byte-identical to a plain ``mkdocs build`` (tested). A plugin that handles a
 page event (or ``on_env``) could keep state across pages, which a child's copy would lose:
-unless no plugin handles one, the plain build runs.
+if any plugin handles one, the plain build runs.
 """
 
 from __future__ import annotations
@@ -54,8 +54,14 @@ and title (the navigation shows them)."""
 
 
 def build(config: MkDocsConfig, workers: int) -> None:
-    """Build the site as ``mkdocs build`` does, the pages' work in ``workers`` processes."""
-    if workers <= 1 or any(config.plugins.events[event] for event in CHILD_EVENTS):
+    """Build the site as ``mkdocs build`` does, the pages' work in ``workers`` processes
+    (the plain build where that cannot be: one worker, no ``fork``, a plugin that might
+    keep state in a child)."""
+    if (
+        workers <= 1
+        or not hasattr(os, "fork")
+        or any(config.plugins.events[event] for event in CHILD_EVENTS)
+    ):
         mkdocs_build.build(config)
         return
     logger = logging.getLogger("mkdocs")
