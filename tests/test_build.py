@@ -109,3 +109,30 @@ def test_only_the_configured_docs_directory_is_staged_for_the_site(tmp_path: Pat
     assert not builds_from(tmp_path, tmp_path / "docs"), "an absolute path: the old nav"
     (tmp_path / "mkdocs.yml").write_text("- a list\n")
     assert not builds_from(tmp_path, tmp_path / "docs")
+
+
+def test_the_conversion_runs_in_a_process_of_its_own_and_its_death_fails_cleanly(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Beside the site build the conversion runs in a forked process (its memory goes back
+    when it ends); killed, say for memory, it fails the build with a clear error and leaves
+    docs/ and site/ as they were."""
+    import os
+
+    from helsekb.writers import search_index
+
+    docs, site, parent = tree(project / "docs"), tree(project / "site"), os.getpid()
+    render_index = search_index.render_index
+
+    def dying(*args: object, **kwargs: object) -> object:
+        assert os.getpid() != parent, "the conversion ran in the build's own process"
+        os._exit(9)
+        return render_index(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search_index, "render_index", dying)
+    assert cli.main(["build", "-q", "--no-cache"]) == 1
+    assert "stopped: a forked process ended unexpectedly (exit code 9)" in capsys.readouterr().out
+    assert tree(project / "docs") == docs
+    assert tree(project / "site") == site
+    leftovers = [p.name for p in project.iterdir() if p.name.startswith((".docs", ".site"))]
+    assert leftovers == []

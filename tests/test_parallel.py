@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -182,3 +184,55 @@ def test_the_site_built_beside_the_check_collects_as_usual(tmp_path: Path) -> No
             assert gc.get_threshold() == usual
         assert gc.get_threshold()[0] == parallel.YOUNG_OBJECTS
     assert gc.get_threshold() == usual
+
+
+def _tell_pids_and_return(tell: Callable[[Any], None]) -> int:
+    for n in range(3):
+        tell((n, os.getpid()))
+    return os.getpid()
+
+
+def test_in_child_runs_there_and_passes_on_what_it_tells() -> None:
+    told: list[tuple[int, int]] = []
+    pid = parallel.in_child(_tell_pids_and_return, told.append)
+    assert pid != os.getpid()
+    assert told == [(0, pid), (1, pid), (2, pid)]
+
+
+def _peak_mb() -> float:
+    status = Path("/proc/self/status").read_text().splitlines()
+    return int(next(line for line in status if line.startswith("VmHWM")).split()[1]) / 1024
+
+
+def _allocate(tell: Callable[[Any], None]) -> int:
+    block = bytearray(300 << 20)  # touched: zero-filled
+    return len(block) >> 20
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="needs Linux /proc")
+def test_what_in_child_allocates_is_not_this_processes() -> None:
+    Path("/proc/self/clear_refs").write_text("5")  # the high-water mark starts again here
+    before = _peak_mb()
+    assert parallel.in_child(_allocate) == 300
+    assert _peak_mb() - before < 50
+
+
+def _fail(tell: Callable[[Any], None]) -> None:
+    raise ValueError("sju")
+
+
+def _die(tell: Callable[[Any], None]) -> None:
+    tell("about to end")
+    os._exit(9)
+
+
+def test_in_child_raises_its_error_here_and_says_when_it_died() -> None:
+    import multiprocessing
+
+    with pytest.raises(ValueError, match="sju"):
+        parallel.in_child(_fail)
+    told: list[str] = []
+    with pytest.raises(parallel.ChildError, match=r"ended unexpectedly \(exit code 9\)"):
+        parallel.in_child(_die, told.append)
+    assert told == ["about to end"]
+    assert multiprocessing.active_children() == []

@@ -55,7 +55,7 @@ from helsekb.readers import ReaderError, ReadResult, SourceEntry
 from helsekb.readers.clean import MAX_SOURCE_BYTES
 from helsekb.report import Diagnostic, FileReport, Level, RunReport
 from helsekb.slug import slugify, unique
-from helsekb.stages import Stages
+from helsekb.stages import Stage, Stages
 from helsekb.writers import (
     export,
     nav,
@@ -732,6 +732,70 @@ def _convert(
     if replay:
         replay.diagnostics.append(Diagnostic(Level.INFO, str(sources_dir), UNCHANGED))
         return replay
+    with fsutil.staging_dir(out) as tmp:
+        staged = tmp / out.name
+        work = partial(_staged, run, entries, cached, stages, out, staged, alongside is not None)
+        try:  # beside a site build: in a process of its own, whose memory then goes back
+            done = parallel.in_child(work, progress) if alongside else work(progress)
+        except parallel.ChildError as exc:
+            run.diagnostics.append(Diagnostic(Level.ERROR, str(sources_dir), f"stopped: {exc}"))
+            return run
+        run, stages.done = done.run, done.stages
+        if done.beside is not None and alongside is not None:
+            jobs, counts = done.beside
+            results = _check_beside(staged, jobs, cached, stages, alongside)
+            for count, result in zip(counts, results, strict=True):
+                _record(count, result)
+        if not run.failed:
+            with stages.stage("write"):
+                fsutil.replace_dir(staged, out)
+    if cached and done.doc_keys is not None and not run.failed:
+        stamps = file_stamps(out)
+        cached.cache.remember_run(fingerprint, stamps, run)
+        where = zip(done.slugs, done.doc_keys, done.spans, done.documents, done.paths, strict=True)
+        placed = {
+            slug: Placed(key, *span, rendered, files) for slug, key, span, rendered, files in where
+        }
+        cached.cache.put_snapshot(Snapshot(placed, stamps))
+        for kind, keys in (
+            (READ, cached.keys),
+            (RENDERED, done.documents),
+            (SEARCH, done.documents),
+        ):
+            cached.cache.use(kind, keys)
+        cached.cache.prune()
+    return run
+
+
+@dataclass(slots=True)
+class _Staged:
+    """What converting into the staging directory leaves for the steps after it: the report
+    and stages so far, each document's slug, key, files, their key and its place in
+    ``kb.json`` (for the cache), and, if it is to be done beside a site build, the fidelity
+    check (its jobs, and where their results go in the report)."""
+
+    run: RunReport
+    stages: list[Stage]
+    slugs: list[str]
+    doc_keys: list[str] | None
+    documents: list[str]
+    paths: list[tuple[str, ...]]
+    spans: list[tuple[int, int]]
+    beside: tuple[list[FidelityJob], list[_Count]] | None = None
+
+
+def _staged(
+    run: RunReport,
+    entries: list[SourceEntry],
+    cached: Cached | None,
+    stages: Stages,
+    out: Path,
+    staged: Path,
+    beside: bool,
+    progress: Progress | None,
+) -> _Staged:
+    """Read, enrich and write into ``staged``; then check the fidelity, unless ``beside``
+    (and nothing failed): the check is then left to be done beside the site build."""
     with stages.stage("read"):
         sources, run.files = read_all(entries, progress, cached=cached)
     workers = _workers()
@@ -743,42 +807,22 @@ def _convert(
         known = cache.snapshot(out) if cache and doc_keys else None
         previous = Previous(out, known) if known else None
         log = _log_changes(kb, out, doc_keys, previous)
-    with fsutil.staging_dir(out) as tmp:
-        staged = tmp / out.name
-        with stages.stage("markdown"):
-            rendered = render_parts(kb, log, workers, staged, cache, doc_keys, previous)
-        with stages.stage("search index"):
-            index = search_index.render_index(kb, rendered.page_keys, rendered.views, workers)
-            write_tree(index, staged)
-        documents, paths, spans = rendered.documents, rendered.paths, rendered.spans
-        slugs = [doc.slug for doc in kb.documents]
-        del rendered, index
-        if alongside is not None and not run.failed:
-            jobs, counts = fidelity_jobs(sources, kb), _counts(sources)
-            del sources, kb, log  # neither the check nor ``alongside`` needs them: memory back
-            parallel.release_memory()
-            results = _check_beside(staged, jobs, cached, stages, alongside)
-            for count, result in zip(counts, results, strict=True):
-                _record(count, result)
-        else:
-            with stages.stage("fidelity"):
-                page = partial(read_page, staged)
-                check_fidelity(sources, kb, page, Checked.recall(cache), workers).keep(cache)
-        if not run.failed:
-            with stages.stage("write"):
-                fsutil.replace_dir(staged, out)
-    if cached and doc_keys is not None and not run.failed:
-        stamps = file_stamps(out)
-        cached.cache.remember_run(fingerprint, stamps, run)
-        where = zip(slugs, doc_keys, spans, documents, paths, strict=True)
-        placed = {
-            slug: Placed(key, *span, rendered, files) for slug, key, span, rendered, files in where
-        }
-        cached.cache.put_snapshot(Snapshot(placed, stamps))
-        for kind, keys in ((READ, cached.keys), (RENDERED, documents), (SEARCH, documents)):
-            cached.cache.use(kind, keys)
-        cached.cache.prune()
-    return run
+    with stages.stage("markdown"):
+        rendered = render_parts(kb, log, workers, staged, cache, doc_keys, previous)
+    with stages.stage("search index"):
+        index = search_index.render_index(kb, rendered.page_keys, rendered.views, workers)
+        write_tree(index, staged)
+    slugs = [doc.slug for doc in kb.documents]
+    done = _Staged(
+        run, stages.done, slugs, doc_keys, rendered.documents, rendered.paths, rendered.spans
+    )
+    if beside and not run.failed:
+        done.beside = fidelity_jobs(sources, kb), _counts(sources)
+    else:
+        with stages.stage("fidelity"):
+            page = partial(read_page, staged)
+            check_fidelity(sources, kb, page, Checked.recall(cache), workers).keep(cache)
+    return done
 
 
 def _check_beside(

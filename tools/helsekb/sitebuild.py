@@ -5,11 +5,12 @@ one page at a time: on a machine with two cores, half of it idles through the lo
 of ``helsekb build``. :func:`build` takes the same steps in the same order with MkDocs' own
 functions, but forks ``workers`` processes that each take every ``workers``-th page: each
 renders its pages' Markdown and sends back what the other pages and the link check need
-of them (title, front matter; anchors, links to anchors), then, told the other pages' titles and front matter,
-renders its pages' templates and writes them. A page's HTML stays in the process that
-rendered it, so no process holds every page (a plain build holds them all). What a page's
-work logs is logged here, in page order, as the plain build logs it (strict mode counts it
-here), up to the first page that failed, whose error is raised here.
+of them (title, front matter; anchors, links to anchors), then, told the other pages'
+titles and front matter, renders its pages' templates and writes them. A page's HTML
+stays in the process that rendered it, so no process holds every page (a plain build holds
+them all). What a page's work logs is logged here, in page order, as the plain build logs
+it (strict mode counts it here), up to the first page that failed, whose error is raised
+here.
 
 The site is byte-identical to a plain ``mkdocs build`` (tested). A plugin that handles a
 page event (or ``on_env``) could keep state across pages, which a child's copy would lose:
