@@ -816,6 +816,7 @@ def _staged(
     done = _Staged(
         run, stages.done, slugs, doc_keys, rendered.documents, rendered.paths, rendered.spans
     )
+    del rendered, index  # (every page's search keys: not needed by the check)
     if beside and not run.failed:
         done.beside = fidelity_jobs(sources, kb), _counts(sources)
     else:
