@@ -136,3 +136,69 @@ def test_the_conversion_runs_in_a_process_of_its_own_and_its_death_fails_cleanly
     assert tree(project / "site") == site
     leftovers = [p.name for p in project.iterdir() if p.name.startswith((".docs", ".site"))]
     assert leftovers == []
+
+
+def running_in_group(group: int) -> list[int]:
+    """The processes of a process group that have not ended (an ended one may wait a moment
+    to be reaped by init)."""
+    running = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue
+        if int(pgrp) == group and state != "Z":
+            running.append(int(stat.parent.name))
+    return running
+
+
+SLOW = {
+    "reading": "from helsekb import pipeline as module\nname = 'read_all'",
+    "site": "from mkdocs.commands import build as module\nname = '_populate_page'",
+}
+"""Where the build is interrupted: the conversion's process reading, a site process."""
+
+
+@pytest.mark.parametrize("where", SLOW)
+def test_ctrl_c_ends_the_build_and_every_process_it_started_with_one_line(
+    project: Path, tmp_path: Path, where: str
+) -> None:
+    """Ctrl-C (SIGINT to the terminal's process group) while a process of the build works:
+    the build says it was interrupted, without a traceback from each process, and leaves
+    docs/ and site/ as they were, with no process or staging folder left."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    docs, site = tree(project / "docs"), tree(project / "site")
+    working = tmp_path / "working"
+    code = f"""
+import sys, time
+from pathlib import Path
+from helsekb import cli
+{SLOW[where]}
+def slowly(*args, **kwargs):
+    Path({str(working)!r}).write_text("")
+    time.sleep(60)
+setattr(module, name, slowly)
+sys.exit(cli.main(["build", "-q", "--no-cache"]))
+"""
+    build = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=project, start_new_session=True, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not working.exists() and time.monotonic() < deadline and build.poll() is None:
+        time.sleep(0.05)
+    assert working.exists(), build.communicate()
+    time.sleep(0.2)  # (every process of the site build at work)
+    os.killpg(build.pid, signal.SIGINT)
+    _, err = build.communicate(timeout=30)
+    assert build.returncode == 130, err
+    assert err == "helsekb: interrupted\n"
+    assert running_in_group(build.pid) == [], "a process of the build is still running"
+    assert tree(project / "docs") == docs and tree(project / "site") == site
+    leftovers = [p.name for p in project.iterdir() if p.name.startswith((".docs", ".site"))]
+    assert leftovers == []

@@ -180,7 +180,9 @@ _PR_SET_PDEATHSIG = 1
 
 def die_with_parent(parent: int) -> None:
     """End this child process when its parent ends, even killed (Linux ``prctl``); a child
-    waiting for work from a parent that is gone would otherwise wait for ever."""
+    waiting for work from a parent that is gone would otherwise wait for ever. Ctrl-C is
+    left to the parent, which ends its children (each would print its own traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if prctl := _libc("prctl"):
         prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it ended before that took effect
