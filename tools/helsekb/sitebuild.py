@@ -119,7 +119,8 @@ def _build(config: MkDocsConfig, workers: int) -> None:
             mkdocs_build._build_theme_template(template, env, files, config, nav)
         for template in config.extra_templates:
             mkdocs_build._build_extra_template(template, files, config, nav)
-        for _ in _in_order(team.write([{n: getattr(p, n) for n in SHARED} for p in pages])):
+        written = team.write([{name: getattr(p, name) for name in SHARED} for p in pages])
+        for _ in _in_order(written):  # (each page's records logged, the first error raised)
             pass
     for page in pages:
         page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
