@@ -2,8 +2,9 @@
 
 The output is written into a staging directory as it is rendered; the fidelity check runs on
 the written files; only a run with no error is swapped into place, else the staging
-directory is dropped. (``helsekb build`` builds the site from the staging directory while
-the check runs in another process; the swap still waits for the check.)
+directory is dropped. (``helsekb build`` converts in a process of its own, then builds the
+site from the staging directory while the check runs in another process; the swap still
+waits for the check.)
 """
 
 from __future__ import annotations
@@ -696,9 +697,11 @@ def convert(
     unchanged (and whose ``out`` was not touched since) is not done again. ``stages``
     records the time and memory of each stage.
 
-    With ``alongside``, a run with no error so far is written to a staging directory first,
-    and ``alongside`` is called with it (``helsekb build`` builds the site from it) while
-    another process checks its fidelity; ``out`` is replaced only if the check passes."""
+    With ``alongside``, the conversion runs in a forked process of its own (its memory goes
+    back before what follows), a run with no error so far is written to a staging directory
+    first, and ``alongside`` is called with it (``helsekb build`` builds the site from it)
+    while another process checks its fidelity; ``out`` is replaced only if the check
+    passes."""
     with parallel.rare_collections():
         return _convert(sources_dir, out, progress, cache, stages or Stages(), alongside)
 
@@ -835,9 +838,9 @@ def _check_beside(
 ) -> list[fidelity.Fidelity]:
     """Check the staged output's fidelity in a fresh process while ``alongside`` works on it.
 
-    Spawned, not forked: a fork would keep the conversion's memory alive beside the work
-    ``alongside`` does (the site build), and a fresh process needs little. It ends with this
-    one, even killed (a build killed mid-way leaves no checker running)."""
+    Spawned, not forked: a fresh process needs little, and takes none of this one's memory
+    beside the work ``alongside`` does (the site build). It ends with this one, even killed
+    (a build killed mid-way leaves no checker running)."""
     root = cached.cache.root if cached else None
     spawn = multiprocessing.get_context("spawn")
     with spawn.Pool(1, parallel.die_with_parent, (os.getpid(),)) as checker:
