@@ -4,14 +4,19 @@ the conversion's fidelity; nothing is swapped in unless the check passes."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from helsekb import cli, pipeline
 from helsekb.site import build_site, builds_from
-from helsekb.writers import pages
+from helsekb.writers import pages, search_index
 from tests.conftest import ROOT, SOURCES
 
 CAPTURE = "utmattelse--fastlegen-bor-igangsette-og-koordinere-tiltak.txt"
@@ -117,10 +122,6 @@ def test_the_conversion_runs_in_a_process_of_its_own_and_its_death_fails_cleanly
     """Beside the site build the conversion runs in a forked process (its memory goes back
     when it ends); killed, say for memory, it fails the build with a clear error and leaves
     docs/ and site/ as they were."""
-    import os
-
-    from helsekb.writers import search_index
-
     docs, site, parent = tree(project / "docs"), tree(project / "site"), os.getpid()
     render_index = search_index.render_index
 
@@ -166,12 +167,6 @@ def test_ctrl_c_ends_the_build_and_every_process_it_started_with_one_line(
     """Ctrl-C (SIGINT to the terminal's process group) while a process of the build works:
     the build says it was interrupted, without a traceback from each process, and leaves
     docs/ and site/ as they were, with no process or staging folder left."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-
     docs, site = tree(project / "docs"), tree(project / "site")
     working = tmp_path / "working"
     code = f"""

@@ -46,8 +46,8 @@ def project(docs: Path, root: Path, config: str | None = None) -> Path:
     root.mkdir(parents=True)
     shutil.copytree(docs, root / "docs")
     (root / "overrides").symlink_to(ROOT / "overrides")
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    (root / "mkdocs.yml").write_text(config or text, encoding="utf-8")
+    config = config or (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     return root
 
 
