@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from helsekb import parallel
+from helsekb import parallel, stages
 
 
 def _square_and_pid(n: int) -> tuple[int, int]:
@@ -148,7 +148,7 @@ def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
     code = f"""
 import time
 from pathlib import Path
-from helsekb import parallel
+from helsekb import parallel, stages
 def slow(n):
     time.sleep(1.5)
     Path({str(tmp_path)!r}, f"late-{{n}}").write_text("written after the parent ended")
@@ -199,11 +199,6 @@ def test_in_child_runs_there_and_passes_on_what_it_tells() -> None:
     assert told == [(0, pid), (1, pid), (2, pid)]
 
 
-def _peak_mb() -> float:
-    status = Path("/proc/self/status").read_text().splitlines()
-    return int(next(line for line in status if line.startswith("VmHWM")).split()[1]) / 1024
-
-
 def _allocate(tell: Callable[[Any], None]) -> int:
     block = bytearray(300 << 20)  # touched: zero-filled
     return len(block) >> 20
@@ -211,10 +206,10 @@ def _allocate(tell: Callable[[Any], None]) -> int:
 
 @pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="needs Linux /proc")
 def test_what_in_child_allocates_is_not_this_processes() -> None:
-    Path("/proc/self/clear_refs").write_text("5")  # the high-water mark starts again here
-    before = _peak_mb()
+    stages._reset_peak()  # the high-water mark starts again here
+    before = stages._peak_mb()
     assert parallel.in_child(_allocate) == 300
-    assert _peak_mb() - before < 50
+    assert stages._peak_mb() - before < 50
 
 
 def _fail(tell: Callable[[Any], None]) -> None:

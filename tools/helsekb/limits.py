@@ -64,6 +64,15 @@ class Limits:
         return cls(**values)
 
 
+def configured_workers() -> int:
+    """How many processes a stage may share its work among (``HELSEKB_READ_WORKERS`` or its
+    default); 1 if the setting is wrong, which reading the sources reports."""
+    try:
+        return Limits.from_env().workers
+    except SettingError:
+        return 1
+
+
 def _positive(raw: str, name: str, kind: type[float] | type[int]) -> float | int:
     try:
         value = kind(raw)

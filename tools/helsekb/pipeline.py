@@ -50,7 +50,7 @@ from helsekb.enrichers import (
     roles,
     topics,
 )
-from helsekb.limits import Limits, SettingError, read_sources
+from helsekb.limits import Limits, SettingError, configured_workers, read_sources
 from helsekb.model import HOERINGSUTKAST, Document, KnowledgeBase, Page
 from helsekb.readers import ReaderError, ReadResult, SourceEntry
 from helsekb.readers.clean import MAX_SOURCE_BYTES
@@ -630,13 +630,6 @@ def _counts(sources: list[Source]) -> list[_Count]:
     ]
 
 
-def _workers() -> int:
-    try:
-        return Limits.from_env().workers
-    except SettingError:  # reported by read_all already
-        return 1
-
-
 def _record(count: _Count, result: fidelity.Fidelity) -> None:
     report = count.report
     report.pages, report.references = count.pages, count.references
@@ -801,7 +794,7 @@ def _staged(
     (and nothing failed): the check is then left to be done beside the site build."""
     with stages.stage("read"):
         sources, run.files = read_all(entries, progress, cached=cached)
-    workers = _workers()
+    workers = configured_workers()
     cache = cached.cache if cached else None
     with stages.stage("enrich"):
         kb = assemble(sources)

@@ -23,7 +23,7 @@ from mkdocs.utils.yaml import yaml_load
 
 from helsekb import SITE_URL_ENV, sitebuild
 from helsekb.fsutil import replace_dir, staging_dir
-from helsekb.limits import Limits, SettingError
+from helsekb.limits import configured_workers
 
 _MAX_REPORTED = 10
 
@@ -110,19 +110,11 @@ def _run_mkdocs(
             _require_home(config)
             config.plugins.on_startup(command="build", dirty=False)
             try:
-                sitebuild.build(config, _workers())
+                sitebuild.build(config, configured_workers())
             finally:
                 config.plugins.on_shutdown()
         except MkDocsException as exc:
             raise BuildError(_failure_message(str(exc), warnings)) from None
-
-
-def _workers() -> int:
-    """The processes for the pages' work: as many as the conversion uses."""
-    try:
-        return Limits.from_env().workers
-    except SettingError as exc:
-        raise BuildError(f"{exc.file}: {exc.message}") from None
 
 
 def _require_home(config: MkDocsConfig) -> None:
